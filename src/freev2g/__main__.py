@@ -1,0 +1,3 @@
+from freev2g.cli import main
+
+raise SystemExit(main())
