@@ -1,11 +1,15 @@
 """The message catalog: every HCI message of both API generations, one declaration each.
 
-Importing this package registers every declaration; use :func:`freev2g.hci.message.lookup`
-or :func:`freev2g.hci.decode_frame_message` to find them.
+Importing this package registers every declaration; :func:`freev2g.hci.message.lookup` and
+:func:`freev2g.hci.message.decode` find them.
 """
 
 from __future__ import annotations
 
-from freev2g.hci.catalog import framing, system
+import importlib
+import pkgutil
 
-__all__ = ["framing", "system"]
+MODULES = [
+    importlib.import_module(f"{__name__}.{info.name}")
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda info: info.name)
+]
