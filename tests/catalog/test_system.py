@@ -38,7 +38,8 @@ VECTORS = [
     Vector("2.14 p58", "C0 10 4A 0B 00 01 01 00 C1", HOST, s.SetSaveMode(mode=s.SaveMode.AUTOMATIC)),
     Vector("2.14 p58", "C0 10 4A 0B 00 01 00 00 C1", MODULE, s.SetSaveMode.Response()),
     Vector("2.14 p59", "C0 10 4B 0C 00 00 00 C1", HOST, s.GetSaveMode()),
-    Vector("2.14 p59", "C0 10 4B 0C 00 02 00 01 00 C1", MODULE, s.GetSaveMode.Response(mode=s.SaveMode.AUTOMATIC)),
+    Vector("2.14 p59", "C0 10 4B 0C 00 02 00 01 00 C1", MODULE,
+           s.GetSaveMode.Response(mode=s.SaveMode.AUTOMATIC)),
     Vector("2.14 p60 corrected (length 0)", "C0 10 4C 0D 00 00 00 C1", HOST, s.SaveConfiguration()),
     Vector("2.14 p60", "C0 10 4C 0D 00 01 00 00 C1", MODULE, s.SaveConfiguration.Response()),
     Vector("2.14 p61", "C0 10 57 18 00 00 00 C1", HOST, s.GetApiInfo()),
@@ -84,7 +85,7 @@ def test_printed_mistakes(vector: BadVector) -> None:
 
 
 def test_serial_number_longer_than_15_is_refused() -> None:
-    with pytest.raises(Exception, match="serial_number.*0..15"):
+    with pytest.raises(Exception, match=r"serial_number.*0\.\.15"):
         s.SetSerialNumber(serial_number="x" * 16).payload()
 
 

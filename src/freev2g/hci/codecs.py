@@ -382,7 +382,7 @@ class Mac(Fixed):
         return format_mac(raw), pos
 
     def to_json(self, value: Any) -> Any:
-        return value if isinstance(value, str) else format_mac(value)
+        return value if isinstance(value, str) else format_mac(bytes(value))
 
     def describe(self) -> str:
         return "MAC address"
@@ -435,7 +435,7 @@ class Record(Codec):
         return value.to_json()
 
     def format(self, value: Any) -> str:
-        return "{" + value.format_fields() + "}"
+        return "{" + str(value.format_fields()) + "}"
 
     def describe(self) -> str:
         return self.struct.__name__
@@ -639,7 +639,8 @@ class Tagged(Codec):
         return f"{label}{{{fields}}}" if fields else label
 
     def describe(self) -> str:
-        return f"{self.tag.describe()} {self.name} selecting " + " | ".join(s.__name__ for s in self.cases.values())
+        choices = " | ".join(struct.__name__ for struct in self.cases.values())
+        return f"{self.tag.describe()} {self.name} selecting {choices}"
 
 
 def _without_none(py_type: Any) -> Any:

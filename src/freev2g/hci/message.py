@@ -19,6 +19,7 @@ belongs to; :func:`lookup` finds it and :func:`decode` turns a frame into a type
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import re
 import sys
 import typing
@@ -43,7 +44,7 @@ def _resolve(cls: type, name: str, hint: Any) -> Any:
     """Evaluate a field's string annotation in the module of the class that declares it."""
     if not isinstance(hint, str):
         return hint
-    owner = next(c for c in cls.__mro__ if name in c.__dict__.get("__annotations__", {}))
+    owner = next(c for c in cls.__mro__ if name in inspect.get_annotations(c))
     return eval(hint, vars(sys.modules[owner.__module__]))  # noqa: S307 - our own declarations
 
 
@@ -140,7 +141,8 @@ class Message(Struct):
         except FieldFault as fault:
             raise PayloadError(cls.title, fault.path or None, fault.detail) from None
         if end != len(payload):
-            raise PayloadError(cls.title, None, f"{len(payload) - end} unexpected byte(s) after the last field")
+            extra = len(payload) - end
+            raise PayloadError(cls.title, None, f"{extra} unexpected byte(s) after the last field")
         return typing.cast(Message, message)
 
     def json_fields(self) -> dict[str, Any]:
@@ -215,7 +217,7 @@ class Command(Message):
         super().__init_subclass__(**kwargs)
         cls_title = title or _title_from(cls.__name__)
         _declare(cls, module, sub_id, generations, cls_title)
-        response = cls.__dict__.get("Response")
+        response: type[ResponseMessage] | None = cls.__dict__.get("Response")
         if response is None:
             response = type("Response", (ResponseMessage,), {
                 "__module__": cls.__module__, "__qualname__": f"{cls.__qualname__}.Response"})

@@ -28,8 +28,8 @@ Number = int | float
 def to_value(mantissa: int, exponent: int) -> Number:
     """Decode; an int for exponents >= 0, a float (correctly rounded) otherwise."""
     if exponent >= 0:
-        return mantissa * 10**exponent
-    return mantissa / 10**-exponent
+        return mantissa * int(10**exponent)
+    return mantissa / int(10**-exponent)
 
 
 def to_mantissa_exponent(value: Number | Decimal) -> tuple[int, int]:
@@ -63,7 +63,8 @@ def encode(value: Number | Decimal) -> bytes:
 
 
 def decode(data: bytes | bytearray | memoryview) -> Number:
-    return to_value(int.from_bytes(data[0:2], "big", signed=True), int.from_bytes(data[2:3], "big", signed=True))
+    mantissa = int.from_bytes(data[0:2], "big", signed=True)
+    return to_value(mantissa, int.from_bytes(data[2:3], "big", signed=True))
 
 
 def represent(value: Number) -> Number:
