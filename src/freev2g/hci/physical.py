@@ -8,8 +8,8 @@ Encoding rule: the value is encoded exactly when some mantissa in -32768..32767 
 exponent in -3..3 represents it, choosing the exponent closest to zero (400 -> ``01 90 00``,
 0.5 -> ``00 05 FF``, 50 000 -> ``13 88 01``). Otherwise it is rounded half-to-even to the
 nearest representable value: the smallest exponent whose mantissa fits keeps the most digits
-(123 456.7 -> 12 346 * 10^1). Values above 32 767 000 in magnitude, NaN and infinities cannot be
-represented and raise :class:`ValueError`.
+(123 456.7 -> 12 346 * 10^1). Values outside -32 768 000..32 767 000, NaN and infinities cannot
+be represented and raise :class:`ValueError`.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ MANTISSA_MIN, MANTISSA_MAX = -32768, 32767
 EXPONENT_MIN, EXPONENT_MAX = -3, 3
 SIZE = 3
 LARGEST = MANTISSA_MAX * 10**EXPONENT_MAX
+SMALLEST = MANTISSA_MIN * 10**EXPONENT_MAX
 
 Number = int | float
 
@@ -42,8 +43,8 @@ def to_mantissa_exponent(value: Number | Decimal) -> tuple[int, int]:
         exact = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
     except (InvalidOperation, TypeError):
         raise ValueError(f"{value!r} is not a number") from None
-    if abs(exact) > LARGEST:
-        raise ValueError(f"{value} is outside the physical value range ±{LARGEST}")
+    if not SMALLEST <= exact <= LARGEST:
+        raise ValueError(f"{value} is outside the physical value range {SMALLEST}..{LARGEST}")
     for exponent in sorted(range(EXPONENT_MIN, EXPONENT_MAX + 1), key=abs):
         mantissa = exact.scaleb(-exponent)
         if mantissa == mantissa.to_integral_value() and MANTISSA_MIN <= mantissa <= MANTISSA_MAX:
@@ -54,7 +55,7 @@ def to_mantissa_exponent(value: Number | Decimal) -> tuple[int, int]:
             return 0, 0
         if MANTISSA_MIN <= rounded <= MANTISSA_MAX:
             return int(rounded), exponent
-    raise ValueError(f"{value} is outside the physical value range ±{LARGEST}")  # pragma: no cover
+    raise ValueError(f"{value} is outside the physical value range {SMALLEST}..{LARGEST}")  # pragma: no cover
 
 
 def encode(value: Number | Decimal) -> bytes:
