@@ -55,8 +55,6 @@ class FrameParser:
                 self._drop(skipped)
                 self._garbage += skipped
                 if start < 0:
-                    if self._garbage >= MAX_FRAME_SIZE:
-                        self._report_garbage(events)
                     break
             self._report_garbage(events)
             if len(buf) < HEADER_SIZE:
@@ -80,6 +78,7 @@ class FrameParser:
             else:
                 self._fault(events, BadChecksum(raw[-2], expected, self._offset + size - 2))
             self._drop(size)
+        self._report_garbage(events)  # per chunk, so that a receiver learns of it at once
         return events
 
     def flush(self) -> list[Event]:

@@ -1,0 +1,51 @@
+"""Per-module facades built from the catalog: ``await wb.cp.set_mode(mode=ControlPilotMode.EVSE)``.
+
+Each method is the snake_case name of a command declared in the module's catalog file; its
+keyword arguments are the command's fields. Nothing here repeats a field layout: the call builds
+the declared command and sends it with :meth:`Whitebeet.request`. For statically typed code,
+build the command yourself: ``await wb.request(cp.SetMode(mode=ControlPilotMode.EVSE))``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+from freev2g.hci.message import Command, ResponseMessage
+
+if TYPE_CHECKING:
+    from freev2g.client.whitebeet import Whitebeet
+
+
+def snake_case(name: str) -> str:
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
+
+
+class ModuleFacade:
+    """The commands of one or more catalog modules as coroutine methods."""
+
+    def __init__(self, client: Whitebeet, *modules: ModuleType) -> None:
+        self._client = client
+        self._commands: dict[str, type[Command]] = {}
+        for module in modules:
+            for value in vars(module).values():
+                if isinstance(value, type) and issubclass(value, Command) and value.__module__ == module.__name__:
+                    self._commands[snake_case(value.__name__)] = value
+
+    def __getattr__(self, name: str) -> Callable[..., Awaitable[ResponseMessage]]:
+        command = self.__dict__.get("_commands", {}).get(name)
+        if command is None:
+            known = ", ".join(sorted(self.__dict__.get("_commands", {})))
+            raise AttributeError(f"no command {name!r}; this module has: {known}")
+
+        async def call(*, timeout: float | None = None, **fields: Any) -> ResponseMessage:
+            return await self._client.request(command(**fields), timeout=timeout)
+
+        call.__name__ = name
+        call.__doc__ = command.__doc__
+        return call
+
+    def __dir__(self) -> list[str]:
+        return sorted(self._commands)
