@@ -130,8 +130,8 @@ def _guess_direction(frame: Frame, generation: Generation) -> Direction:
     return Direction.MODULE if is_status(frame.module_id, frame.sub_id, generation) else Direction.HOST
 
 
-def decode_hex_items(items: Iterable[tuple[str, str]], generation: Generation,
-                     direction: Direction | None, module_macs: set[str]) -> Iterator[DecodedFrame | InputError]:
+def decode_hex_items(items: Iterable[tuple[str, str]], generation: Generation, direction: Direction | None,
+                     module_macs: set[str]) -> Iterator[DecodedFrame | InputError]:
     """Decode ``(source, hex text)`` items, yielding a record or an :class:`InputError` each."""
     for source, text in items:
         try:
@@ -173,7 +173,8 @@ def decode_capture(packets: Iterable[Packet], generation: Generation, module_mac
             yield InputError(f"packet {index}: {exc}")
             continue
         summary.hci_packets += 1
-        hci.append((index, packet, ethernet.data, format_mac(ethernet.source), format_mac(ethernet.destination)))
+        source, destination = format_mac(ethernet.source), format_mac(ethernet.destination)
+        hci.append((index, packet, ethernet.data, source, destination))
     modules = module_macs or _find_modules(hci, generation)
     parsers: dict[tuple[str, str], FrameParser] = {}
     for index, packet, data, src, dst in hci:

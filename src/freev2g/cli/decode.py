@@ -42,7 +42,8 @@ def run(args: argparse.Namespace) -> int:
         module_macs = {format_mac(parse_mac(mac)) for mac in args.module_mac}
     except ValueError as exc:
         raise CliError(f"--module-mac: {exc}") from None
-    capture = len(args.inputs) == 1 and (args.inputs[0].endswith(CAPTURE_SUFFIXES) or Path(args.inputs[0]).is_file())
+    first = args.inputs[0] if len(args.inputs) == 1 else ""
+    capture = bool(first) and (first.endswith(CAPTURE_SUFFIXES) or Path(first).is_file())
     summary = CaptureSummary()
     if capture:
         if args.origin:
@@ -74,7 +75,8 @@ def _hex_items(inputs: list[str]) -> Iterator[tuple[str, str]]:
         yield from ((f"argument {number}", text) for number, text in enumerate(inputs, start=1))
         return
     if sys.stdin is None or sys.stdin.isatty():
-        raise CliError("no frames: give hex frames or a capture file as arguments, or pipe hex lines to stdin")
+        raise CliError("no frames: give hex frames or a capture file as arguments,"
+                       " or pipe hex lines to stdin")
     for number, line in enumerate(sys.stdin, start=1):
         text = line.split("#", 1)[0].strip()
         if text:

@@ -12,6 +12,7 @@ from importlib import resources
 from typing import Any
 
 from freev2g.cli import decode
+from freev2g.hci.modules import Generation
 
 EXAMPLE = "example-evse-v2.pcap"
 
@@ -26,5 +27,5 @@ def register(commands: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     with resources.as_file(resources.files("freev2g.data") / EXAMPLE) as path:
         print(f"FreeV2G demo: decoding the bundled capture of an EVSE session ({EXAMPLE})\n")
-        return decode.run(argparse.Namespace(
-            inputs=[str(path)], generation=decode.generation("v2"), origin=None, module_mac=[], json=args.json))
+        return decode.run(argparse.Namespace(inputs=[str(path)], generation=Generation.V2,
+                                             origin=None, module_mac=[], json=args.json))

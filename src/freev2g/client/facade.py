@@ -31,7 +31,8 @@ class ModuleFacade:
         self._commands: dict[str, type[Command]] = {}
         for module in modules:
             for value in vars(module).values():
-                if isinstance(value, type) and issubclass(value, Command) and value.__module__ == module.__name__:
+                declared_here = isinstance(value, type) and value.__module__ == module.__name__
+                if declared_here and issubclass(value, Command):
                     self._commands[snake_case(value.__name__)] = value
 
     def __getattr__(self, name: str) -> Callable[..., Awaitable[ResponseMessage]]:

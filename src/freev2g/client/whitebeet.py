@@ -30,8 +30,7 @@ from freev2g.client.errors import (
 from freev2g.client.facade import ModuleFacade
 from freev2g.client.generation import generation_of
 from freev2g.client.subscriptions import Subscription
-from freev2g.hci import catalog  # noqa: F401 - registers every declaration
-from freev2g.hci import results
+from freev2g.hci import catalog, results  # importing the catalog registers every declaration
 from freev2g.hci.catalog.framing import Ping
 from freev2g.hci.catalog.system import GetFirmwareVersion
 from freev2g.hci.errors import FramingFault, HciError
@@ -233,7 +232,8 @@ class Whitebeet:
 
     def facade(self, *catalog_modules: str) -> ModuleFacade:
         """Commands of catalog modules (file names under ``freev2g.hci.catalog``) as methods."""
-        return ModuleFacade(self, *(importlib.import_module(f"{catalog.__name__}.{name}") for name in catalog_modules))
+        modules = [importlib.import_module(f"{catalog.__name__}.{name}") for name in catalog_modules]
+        return ModuleFacade(self, *modules)
 
     system = property(lambda self: self.facade("system"))
     network = property(lambda self: self.facade("netconf"))
@@ -259,7 +259,8 @@ class Whitebeet:
         wanted = tuple(types)
 
         def accepts(message: Any) -> bool:
-            return (not wanted or isinstance(message, wanted)) and (module is None or message.module_id == module)
+            of_type = not wanted or isinstance(message, wanted)
+            return of_type and (module is None or message.module_id == module)
 
         label = ",".join(t.__qualname__ for t in wanted) or (f"module 0x{module:02X}" if module else "all")
         subscription = Subscription(accepts, maxsize, self._subscriptions.remove, label)
@@ -288,7 +289,8 @@ class Whitebeet:
             message: Decoded = decode(frame, self.generation, Direction.MODULE)
         except HciError as exc:
             self.stats.decode_errors += 1
-            log.warning("undecodable frame from %s: %s (%s)", self.link.description, exc, frame.encode().hex(" "))
+            log.warning("undecodable frame from %s: %s (%s)", self.link.description, exc,
+                        frame.encode().hex(" "))
             if pending is not None and not pending.future.done():
                 pending.future.set_exception(BadResponse(f"{pending.command.title}: {exc}"))
                 return

@@ -35,6 +35,25 @@ def to_value(mantissa: int, exponent: int) -> Number:
 
 def to_mantissa_exponent(value: Number | Decimal) -> tuple[int, int]:
     """Choose (mantissa, exponent) for ``value`` following the module docstring's rule."""
+    exact = _exact_fast(value)
+    return exact if exact is not None else _general(value)
+
+
+def _exact_fast(value: Number | Decimal) -> tuple[int, int] | None:
+    """The common exact cases without Decimal arithmetic (the charge loop encodes these)."""
+    if isinstance(value, float) and value.is_integer() and abs(value) <= MANTISSA_MAX:
+        return int(value), 0
+    if isinstance(value, int) and not isinstance(value, bool) and MANTISSA_MIN <= value <= MANTISSA_MAX:
+        return value, 0
+    if isinstance(value, float) and math.isfinite(value) and abs(value) <= MANTISSA_MAX:
+        for exponent in (-1, -2, -3):
+            mantissa = round(value * 10**-exponent)
+            if MANTISSA_MIN <= mantissa <= MANTISSA_MAX and to_value(mantissa, exponent) == value:
+                return mantissa, exponent
+    return None
+
+
+def _general(value: Number | Decimal) -> tuple[int, int]:
     if isinstance(value, bool):
         raise ValueError("a boolean is not a physical value")
     if isinstance(value, float) and not math.isfinite(value):
