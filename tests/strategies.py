@@ -49,7 +49,7 @@ CUSTOM: dict[str, Callable[[Codec], st.SearchStrategy[Any]]] = {
 def for_codec(codec: Codec) -> st.SearchStrategy[Any]:
     match codec:
         case EnumCodec():
-            return st.sampled_from(list(codec.enum_type))
+            return st.sampled_from([m for m in codec.enum_type if codec.base.lo <= m <= codec.base.hi])
         case Int():
             return st.integers(codec.lo, codec.hi)
         case Bool():

@@ -543,7 +543,10 @@ class When(Codec):
         return When(self.field, self.values, self.inner.bind(_without_none(py_type)))
 
     def _present(self, siblings: Siblings) -> bool:
-        return siblings.get(self.field) in self.values
+        value = siblings.get(self.field)
+        if isinstance(value, str):  # an enum field given by member name
+            value = next((v for v in self.values if isinstance(v, enum.Enum) and v.name == value), value)
+        return value in self.values
 
     def encode(self, value: Any, out: bytearray, siblings: Siblings) -> None:
         present = self._present(siblings)
