@@ -1,0 +1,1 @@
+"""One service per HCI module of the emulated firmware."""
