@@ -87,3 +87,11 @@ class ScheduleEntry(Struct):
     start: Annotated[int, U32(unit="s")]
     interval: Annotated[int, U32(unit="s")]
     power: Annotated[float, Phys("W")]
+
+
+class ProfileEntry(Struct):
+    """One entry of the EV's power profile in Start Charging Requested (EVSE status 0x89 of both
+    generations): start in seconds from now and power in W (manual 2.14 p167; 2.11 p162)."""
+
+    start: Annotated[int, U32(unit="s")]
+    power: Annotated[float, Phys("W")]
