@@ -34,7 +34,7 @@ MIX: dict[str, Message] = {
             v2g_evse_v2.EVSEScheduleTuple(tuple_id=t, entries=[
                 ScheduleEntry(start=i * 1800, interval=1800, power=11_000 - 100 * i) for i in range(20)])
             for t in (1, 2, 3)],
-        energy_to_be_delivered=42_000, sales_tariffs=[]),
+        energy_to_be_delivered=42_000),
 }
 
 

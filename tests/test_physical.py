@@ -38,7 +38,7 @@ def test_decoding_accepts_any_exponent(wire: str, value: float) -> None:
 
 @pytest.mark.parametrize("value", [32_767_001, -32_768_001, math.inf, -math.inf, math.nan])
 def test_unrepresentable_values_are_rejected(value: float) -> None:
-    with pytest.raises(ValueError, match="range|finite"):
+    with pytest.raises(ValueError, match=r"range|finite"):
         physical.encode(value)
 
 

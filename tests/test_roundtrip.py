@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from freev2g.hci import catalog  # noqa: F401 - registers every declaration
 from freev2g.hci.frame import decode_frame
-from freev2g.hci.message import Message, decode, declared
+from freev2g.hci.message import Message, declared, decode
 from freev2g.hci.modules import Generation
 from tests.strategies import for_struct
 

@@ -76,7 +76,8 @@ class DecodedFrame:
         )
         return record
 
-    def to_text(self) -> str:
+    def to_text(self, time_origin: float | None = None) -> str:
+        """A header line and one indented line per field; times relative to ``time_origin``."""
         arrow = "host → module" if self.direction is Direction.HOST else "module → host"
         frame = self.frame
         head = (
@@ -84,7 +85,7 @@ class DecodedFrame:
             f" sub 0x{frame.sub_id:02X} req 0x{frame.request_id:02X}  {self.message.title}"
         )
         if self.timestamp is not None:
-            head = f"{self.timestamp:.6f} {head}"
+            head = f"{self.timestamp - (time_origin or 0.0):10.6f} {head}"
         lines = [head] + [f"    {name} = {value}" for name, value in _text_fields(self.message)]
         return "\n".join(lines)
 

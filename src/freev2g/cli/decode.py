@@ -85,6 +85,7 @@ def _hex_items(inputs: list[str]) -> Iterator[tuple[str, str]]:
 
 def _print(records: Iterator[DecodedFrame | InputError], as_json: bool) -> int:
     errors = 0
+    time_origin: float | None = None
     for record in records:
         if isinstance(record, InputError):
             errors += 1
@@ -93,7 +94,9 @@ def _print(records: Iterator[DecodedFrame | InputError], as_json: bool) -> int:
         elif as_json:
             print(json.dumps(record.to_json(), ensure_ascii=False))
         else:
-            print(record.to_text())
+            if time_origin is None:
+                time_origin = record.timestamp
+            print(record.to_text(time_origin))
     return errors
 
 

@@ -20,7 +20,17 @@ if TYPE_CHECKING:
 
 
 def snake_case(name: str) -> str:
-    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
+    """``EVSESetDCChargingParameters`` -> ``evse_set_dc_charging_parameters``."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", name).lower()
+
+
+def method_name(class_name: str) -> str:
+    """The facade method: snake case without the V2G role prefix (the facade is per role)."""
+    name = snake_case(class_name)
+    for prefix in ("evse_", "ev_"):
+        if name.startswith(prefix):
+            return name[len(prefix):]
+    return name
 
 
 class ModuleFacade:
@@ -33,7 +43,7 @@ class ModuleFacade:
             for value in vars(module).values():
                 declared_here = isinstance(value, type) and value.__module__ == module.__name__
                 if declared_here and issubclass(value, Command):
-                    self._commands[snake_case(value.__name__)] = value
+                    self._commands[method_name(value.__name__)] = value
 
     def __getattr__(self, name: str) -> Callable[..., Awaitable[ResponseMessage]]:
         command = self.__dict__.get("_commands", {}).get(name)

@@ -16,6 +16,7 @@ into :class:`~freev2g.hci.errors.PayloadError` (decode) or
 
 from __future__ import annotations
 
+import copy
 import enum
 import types
 import typing
@@ -233,7 +234,7 @@ class Opt(Codec):
         self.unit = inner.unit
 
     def bind(self, py_type: Any) -> Codec:
-        return Opt(self.inner.bind(_without_none(py_type)))
+        return _with_inner(self, self.inner.bind(_without_none(py_type)))
 
     def encode(self, value: Any, out: bytearray, siblings: Siblings) -> None:
         out.append(value is not None)
@@ -540,13 +541,16 @@ class When(Codec):
         self.unit = inner.unit
 
     def bind(self, py_type: Any) -> Codec:
-        return When(self.field, self.values, self.inner.bind(_without_none(py_type)))
+        return _with_inner(self, self.inner.bind(_without_none(py_type)))
 
     def _present(self, siblings: Siblings) -> bool:
         value = siblings.get(self.field)
         if isinstance(value, str):  # an enum field given by member name
             value = next((v for v in self.values if isinstance(v, enum.Enum) and v.name == value), value)
-        return value in self.values
+        try:
+            return value in self.values
+        except TypeError:  # an unhashable value (a list) is never one of the values
+            return False
 
     def encode(self, value: Any, out: bytearray, siblings: Siblings) -> None:
         present = self._present(siblings)
@@ -584,7 +588,7 @@ class Trailing(Codec):
         self.unit = inner.unit
 
     def bind(self, py_type: Any) -> Codec:
-        return Trailing(self.inner.bind(_without_none(py_type)))
+        return _with_inner(self, self.inner.bind(_without_none(py_type)))
 
     def encode(self, value: Any, out: bytearray, siblings: Siblings) -> None:
         if value is not None:
@@ -644,6 +648,16 @@ class Tagged(Codec):
     def describe(self) -> str:
         choices = " | ".join(struct.__name__ for struct in self.cases.values())
         return f"{self.tag.describe()} {self.name} selecting {choices}"
+
+
+_C = typing.TypeVar("_C", bound=Codec)
+
+
+def _with_inner(codec: _C, inner: Codec) -> _C:
+    """A copy of a wrapping codec (subclasses included) around a bound inner codec."""
+    clone = copy.copy(codec)
+    clone.inner = inner  # type: ignore[attr-defined]
+    return clone
 
 
 def _without_none(py_type: Any) -> Any:
