@@ -1,14 +1,22 @@
 """Shared test configuration.
 
-Under CI (environment variable CI set) a skipped test fails the run: tests that need root or
-network namespaces must run there, never be skipped silently.
+Tests marked ``root`` (raw sockets, network namespaces) are skipped only when not running as
+root; under CI (environment variable CI set) any skipped test fails the run, so they must run.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 
 import pytest
+
+from freev2g.netns import VethPair, veth_pair
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if item.get_closest_marker("root") and os.geteuid() != 0:
+        pytest.skip("needs root: raw sockets and network namespaces")
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
@@ -20,3 +28,17 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         for report in skipped:
             print(f"\nCI forbids skips: {report.nodeid}: {report.longrepr}")
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.fixture
+def veth() -> Iterator[VethPair]:
+    """A veth pair between two fresh network namespaces, removed afterwards."""
+    # Frames go through per-CPU backlog queues: one CPU keeps the order of frames sent by
+    # different sockets, which the tests use as a barrier (a last "marker" frame).
+    affinity = os.sched_getaffinity(0)
+    os.sched_setaffinity(0, {min(affinity)})
+    try:
+        with veth_pair() as pair:
+            yield pair
+    finally:
+        os.sched_setaffinity(0, affinity)

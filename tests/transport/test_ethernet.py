@@ -16,10 +16,10 @@ import pytest
 
 from freev2g.hci.ethernet import decode_ethernet, parse_mac
 from freev2g.hci.frame import Frame, decode_frame
+from freev2g.netns import VethPair, inside, ip
 from freev2g.pcap import read_packets
 from freev2g.transport import Drop, EthernetTransport, Transport, TransportError
 from freev2g.transport.ethernet import PERMISSION_HINT
-from tests.transport.netns import VethPair, inside, ip
 from tests.transport.util import Receiver, run
 
 pytestmark = pytest.mark.root

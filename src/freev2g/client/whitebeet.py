@@ -117,7 +117,8 @@ class Whitebeet:
         try:
             reply = await self.request(Ping(data=probe), timeout=timeout)
         except CommandTimeout:
-            hint = self.no_reply_hint or "check the connection and that the module is powered"
+            hint = (self.no_reply_hint or getattr(self.link, "no_reply_hint", None)
+                    or "check the connection and that the module is powered")
             raise NoReply(f"no HCI reply from {self.link.description} within {timeout:g} s: {hint}") from None
         if getattr(reply, "data", None) != probe:
             raise NoReply(f"{self.link.description} answered the ping with other data: not a WHITE beet?")

@@ -60,6 +60,9 @@ class EthernetTransport(Transport):
     including the dropped ones (they show a misconfigured MAC at a glance).
     """
 
+    no_reply_hint = ("check the cable, the module's Ethernet MAC (the label's MAC minus 2) and that the"
+                     " module is in Ethernet HCI mode")
+
     def __init__(
         self,
         interface: str,

@@ -62,6 +62,9 @@ class SpiTransport(Transport):
     ``module_mac``.
     """
 
+    no_reply_hint = ("check the SPI wiring (mode 0, chip select, RX_READY and TX_PENDING pins) and that the"
+                     " module is in SPI HCI mode (IF_SELECT pins, manual 2.14 p37)")
+
     def __init__(
         self,
         bus: SpiBus,

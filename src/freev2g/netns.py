@@ -1,4 +1,5 @@
-"""Two network namespaces joined by a veth pair, for the Ethernet tests (root and iproute2).
+"""Two network namespaces joined by a veth pair: a private Ethernet for tests, benchmarks and
+trying the emulator without hardware (needs root and iproute2).
 
 The host end is ``hci-host`` with the manual's host MAC, the module end ``hci-module`` with the
 module MAC (manual 2.14 p201-p210). :func:`inside` switches the calling thread into a namespace
