@@ -4,8 +4,12 @@ between two network namespaces (root; under CI these must run)."""
 from __future__ import annotations
 
 import asyncio
+import json
+import subprocess
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, nullcontext
+from pathlib import Path
 
 import pytest
 
@@ -77,3 +81,24 @@ async def test_no_module_on_the_wire_gives_the_diagnosis(veth: VethPair) -> None
                        r" Ethernet MAC \(the label's MAC minus 2\) and that the module is in Ethernet HCI mode"):
         await wb.connect(timeout=0.2)
     await wb.close()
+
+
+async def test_a_capture_of_a_client_session_decodes_with_freev2g_decode(tmp_path: Path) -> None:
+    path = tmp_path / "session.pcap"
+    host_end, module_end = MemoryLink.pair(capture=str(path))
+    async with module_on(module_end, "V02_00_01") as module, Whitebeet(host_end) as wb:
+        with wb.statuses() as statuses:
+            module.emit(cp.StateChanged(state=cp.ControlPilotState.B))
+            await statuses.get(timeout=2)
+        await wb.request(system.GetUptime())
+    await host_end.close()
+    result = subprocess.run([sys.executable, "-m", "freev2g", "decode", "--json", str(path)],
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    messages = [(r["direction"], r["message"]) for r in map(json.loads, result.stdout.splitlines())]
+    assert messages == [
+        ("host", "Ping"), ("module", "Ping response"),
+        ("host", "Get Firmware Version"), ("module", "Get Firmware Version response"),
+        ("module", "State Changed"),
+        ("host", "Get Uptime"), ("module", "Get Uptime response"),
+    ]
