@@ -52,14 +52,14 @@ class Session:
     def command(self, command: Command, response: Message | None = None) -> None:
         request_id = self.request_id
         self.request_id = (self.request_id + 1) % 0xFF
-        self._write(HOST_MAC, MODULE_MAC, command.to_frame(request_id).encode())
+        self._write(MODULE_MAC, HOST_MAC, command.to_frame(request_id).encode())
         self.wait(0.0008)
         answer = response if response is not None else command.Response()
-        self._write(MODULE_MAC, HOST_MAC, answer.to_frame(request_id).encode())
+        self._write(HOST_MAC, MODULE_MAC, answer.to_frame(request_id).encode())
         self.wait(0.0004)
 
     def status(self, message: Message) -> None:
-        self._write(MODULE_MAC, HOST_MAC, message.to_frame().encode())
+        self._write(HOST_MAC, MODULE_MAC, message.to_frame().encode())
         self.wait(0.0005)
 
     def _write(self, destination: bytes, source: bytes, data: bytes) -> None:

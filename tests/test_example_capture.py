@@ -31,5 +31,7 @@ def test_demo_decodes_the_whole_session_without_errors() -> None:
     assert messages[0] == "Get Firmware Version" and "EVSE Session Stopped" in messages
     assert not [r for r in records if r["kind"] == "unknown"]
     assert {r["direction"] for r in records} == {"host", "module"}
+    module_mac = "00:01:01:63:77:33"  # the manual's EVSE module: it sends the answers, the host the commands
+    assert all((r["src_mac"] == module_mac) == (r["direction"] == "module") for r in records)
     updates = [r for r in records if r["message"] == "EVSE Update DC Charging Parameters"]
     assert max(u["fields"]["present_current"] for u in updates) == 120
