@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from freev2g.emulator.clock import ManualClock
-from freev2g.emulator.module import EmulatedModule
+from freev2g.emulator.module import EmulatedModule, Service
 from freev2g.emulator.profiles import profile
 from freev2g.hci.frame import Frame
-from freev2g.hci.message import Command, Decoded, decode
+from freev2g.hci.message import Command, Decoded, Rejection, decode
 from freev2g.hci.modules import Direction
 from freev2g.hci.parser import FrameParser
+
+S = TypeVar("S", bound=Service)
+
+
+def result_code(answer: Decoded) -> int:
+    """The result code of an immediate answer: a rejection's code, else 0x00 (OK)."""
+    return answer.result if isinstance(answer, Rejection) else 0x00
 
 
 class Host:
@@ -18,6 +27,18 @@ class Host:
         self._parser = FrameParser()
         self.module = EmulatedModule(profile(firmware), self.clock, self._collect)
         self.request_id = 0
+
+    @classmethod
+    def with_service(cls, service_type: type[S], firmware: str = "V02_00_01") -> Host:
+        """A host talking to a module that runs only ``service_type``."""
+        host = cls(firmware)
+        host.module.add(service_type(host.module))
+        return host
+
+    def service(self, service_type: type[S]) -> S:
+        found = self.module.services[service_type.module_id]
+        assert isinstance(found, service_type), found
+        return found
 
     def _collect(self, data: bytes) -> None:
         for event in self._parser.feed(data):

@@ -8,10 +8,10 @@ from freev2g.emulator.services.cp import ControlPilotService, ad_value
 from freev2g.emulator.world import CpWire
 from freev2g.hci.catalog import cp
 from freev2g.hci.catalog.cp import ControlPilotMode, ControlPilotState, ResistorLevel
-from freev2g.hci.message import Command, Decoded, Message, Rejection
+from freev2g.hci.message import Command, Decoded, Message
 from tests.catalog.test_cp import VECTORS as CP_VECTORS
 from tests.emulator.examples import check_example, example_pairs
-from tests.emulator.harness import Host
+from tests.emulator.harness import Host, result_code
 from tests.emulator.world_pair import Pair, statuses
 
 EVSE, EV = "V02_00_01", "V01_00_06"
@@ -24,13 +24,9 @@ def module(firmware: str) -> tuple[Host, CpWire, ControlPilotService]:
     return host, wire, service
 
 
-def code(answer: Decoded) -> int:
-    return answer.result if isinstance(answer, Rejection) else 0x00
-
-
 def ok(host: Host, command: Command) -> Decoded:
     answer = host.request(command)
-    assert code(answer) == 0x00, answer
+    assert result_code(answer) == 0x00, answer
     return answer
 
 
@@ -54,25 +50,25 @@ def test_mode_is_the_firmware_role_and_the_other_mode_answers_05(firmware: str, 
                                                                    other: ControlPilotMode) -> None:
     host, _, _ = module(firmware)
     assert host.request(cp.GetMode()) == cp.GetMode.Response(mode=own)
-    assert code(host.request(cp.SetMode(mode=other))) == 0x05
-    assert code(host.request(cp.SetMode(mode=own))) == 0x00
+    assert result_code(host.request(cp.SetMode(mode=other))) == 0x05
+    assert result_code(host.request(cp.SetMode(mode=own))) == 0x00
 
 
 def test_set_mode_while_started_is_busy_01(evse: tuple[Host, CpWire, ControlPilotService]) -> None:
     host, _, _ = evse
     ok(host, cp.Start())
-    assert code(host.request(cp.SetMode(mode=ControlPilotMode.EVSE))) == 0x01
+    assert result_code(host.request(cp.SetMode(mode=ControlPilotMode.EVSE))) == 0x01
     ok(host, cp.Stop())
     ok(host, cp.SetMode(mode=ControlPilotMode.EVSE))
 
 
 def test_start_twice_and_stop_without_start_answer_05(evse: tuple[Host, CpWire, ControlPilotService]) -> None:
     host, _, _ = evse
-    assert code(host.request(cp.Stop())) == 0x05
+    assert result_code(host.request(cp.Stop())) == 0x05
     ok(host, cp.Start())
-    assert code(host.request(cp.Start())) == 0x05
+    assert result_code(host.request(cp.Start())) == 0x05
     ok(host, cp.Stop())
-    assert code(host.request(cp.Stop())) == 0x05
+    assert result_code(host.request(cp.Stop())) == 0x05
 
 
 def test_evse_start_drives_x1_and_reports_state_a_after_its_response(
@@ -132,13 +128,13 @@ def test_ev_start_and_stop_use_resistor_level_0(ev: tuple[Host, CpWire, ControlP
     cp.SetPwmDutyCycleNotificationThreshold(threshold_level=10), cp.GetPwmDutyCycleNotificationThreshold()])
 def test_ev_only_commands_answer_05_on_an_evse(evse: tuple[Host, CpWire, ControlPilotService],
                                                command: Command) -> None:
-    assert code(evse[0].request(command)) == 0x05
+    assert result_code(evse[0].request(command)) == 0x05
 
 
 @pytest.mark.parametrize("command", [cp.SetPwmDutyCycle(duty_cycle=50), cp.GetCpAdValue()])
 def test_evse_only_commands_answer_05_on_an_ev(ev: tuple[Host, CpWire, ControlPilotService],
                                                command: Command) -> None:
-    assert code(ev[0].request(command)) == 0x05
+    assert result_code(ev[0].request(command)) == 0x05
 
 
 def test_malformed_resistor_level_is_04(ev: tuple[Host, CpWire, ControlPilotService]) -> None:

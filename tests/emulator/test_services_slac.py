@@ -9,10 +9,10 @@ from freev2g.emulator.world import CpWire, PlcLink, PlcLinkConfig
 from freev2g.hci.catalog import cp, slac
 from freev2g.hci.catalog.cp import ControlPilotMode, ControlPilotState, ResistorLevel
 from freev2g.hci.catalog.slac import SlacMode, SlacState, ValidationConfiguration
-from freev2g.hci.message import Command, Decoded, Message, Rejection
+from freev2g.hci.message import Command, Decoded, Message
 from tests.catalog.test_slac import VECTORS as SLAC_VECTORS
 from tests.emulator.examples import check_example, example_pairs
-from tests.emulator.harness import Host
+from tests.emulator.harness import Host, result_code
 from tests.emulator.world_pair import Pair, of_type, statuses
 
 EVSE, EV = "V02_00_01", "V01_00_06"
@@ -29,13 +29,9 @@ def module(firmware: str) -> tuple[Host, PlcLink]:
     return host, link
 
 
-def code(answer: Decoded) -> int:
-    return answer.result if isinstance(answer, Rejection) else 0x00
-
-
 def ok(host: Host, command: Command) -> None:
     answer = host.request(command)
-    assert code(answer) == 0x00, answer
+    assert result_code(answer) == 0x00, answer
 
 
 def state(host: Host) -> SlacState:
@@ -58,37 +54,37 @@ def ev() -> Host:
 
 def test_start_and_stop_go_through_the_documented_states(evse: Host) -> None:
     assert state(evse) is SlacState.IDLE
-    assert code(evse.request(slac.StopSlac())) == 0x10  # not started (p106)
+    assert result_code(evse.request(slac.StopSlac())) == 0x10  # not started (p106)
     ok(evse, slac.StartSlac(mode=SlacMode.EVSE))
     assert state(evse) is SlacState.STARTING
-    assert code(evse.request(slac.StartSlac(mode=SlacMode.EVSE))) == 0x10
+    assert result_code(evse.request(slac.StartSlac(mode=SlacMode.EVSE))) == 0x10
     evse.clock.advance(1.0)
     assert state(evse) is SlacState.STARTED_NOT_RUNNING
     ok(evse, slac.StopSlac())
     assert state(evse) is SlacState.IDLE
-    assert code(evse.request(slac.StopSlac())) == 0x10
+    assert result_code(evse.request(slac.StopSlac())) == 0x10
 
 
 @pytest.mark.parametrize(("firmware", "other"), [(EVSE, SlacMode.EV), (EV, SlacMode.EVSE),
                                                  ("V01_01_06", SlacMode.EV), ("V01_00_05", SlacMode.EVSE)])
 def test_start_slac_in_the_other_role_is_05(firmware: str, other: SlacMode) -> None:
     host, _ = module(firmware)
-    assert code(host.request(slac.StartSlac(mode=other))) == 0x05
+    assert result_code(host.request(slac.StartSlac(mode=other))) == 0x05
     assert state(host) is SlacState.IDLE
 
 
 def test_start_matching_needs_start_slac_first(evse: Host) -> None:
-    assert code(evse.request(slac.StartSlacMatchingProcess())) == 0x10
+    assert result_code(evse.request(slac.StartSlacMatchingProcess())) == 0x10
 
 
 def test_start_matching_while_starting_runs_once_started(evse: Host) -> None:
     ok(evse, slac.StartSlac(mode=SlacMode.EVSE))
     ok(evse, slac.StartSlacMatchingProcess())
-    assert code(evse.request(slac.StartSlacMatchingProcess())) == 0x10
+    assert result_code(evse.request(slac.StartSlacMatchingProcess())) == 0x10
     assert state(evse) is SlacState.STARTING
     evse.clock.advance(1.0)
     assert state(evse) is SlacState.RUNNING
-    assert code(evse.request(slac.StartSlacMatchingProcess())) == 0x10  # already running
+    assert result_code(evse.request(slac.StartSlacMatchingProcess())) == 0x10  # already running
     evse.clock.advance(49.99)
     assert statuses(evse) == []
     evse.clock.advance(0.01)  # 50 s after matching began (p107)
@@ -124,8 +120,8 @@ def test_attn_rx_is_evse_only_and_kept_until_reset(evse: Host, ev: Host) -> None
     assert evse.request(slac.GetAttnRxValues()) == slac.GetAttnRxValues.Response(attn_rx=GROUPS)
     evse.module.restart()
     assert evse.request(slac.GetAttnRxValues()) == slac.GetAttnRxValues.Response(attn_rx=bytes(58))
-    assert code(ev.request(slac.SetAttnRxValues(attn_rx=GROUPS))) == 0x05
-    assert code(ev.request(slac.GetAttnRxValues())) == 0x05
+    assert result_code(ev.request(slac.SetAttnRxValues(attn_rx=GROUPS))) == 0x05
+    assert result_code(ev.request(slac.GetAttnRxValues())) == 0x05
 
 
 def test_attn_tx_ref_is_ev_only_and_kept_until_reset(evse: Host, ev: Host) -> None:
@@ -133,8 +129,8 @@ def test_attn_tx_ref_is_ev_only_and_kept_until_reset(evse: Host, ev: Host) -> No
     assert ev.request(slac.GetAttnTxRefValues()) == slac.GetAttnTxRefValues.Response(attn_tx_ref=GROUPS)
     ev.module.restart()
     assert ev.request(slac.GetAttnTxRefValues()) == slac.GetAttnTxRefValues.Response(attn_tx_ref=bytes(58))
-    assert code(evse.request(slac.SetAttnTxRefValues(attn_tx_ref=GROUPS))) == 0x05
-    assert code(evse.request(slac.GetAttnTxRefValues())) == 0x05
+    assert result_code(evse.request(slac.SetAttnTxRefValues(attn_tx_ref=GROUPS))) == 0x05
+    assert result_code(evse.request(slac.GetAttnTxRefValues())) == 0x05
 
 
 def test_validation_configuration_reads_back_and_is_off_at_power_up(ev: Host) -> None:
@@ -154,8 +150,8 @@ def test_interface_is_ff_until_set(evse: Host) -> None:
 
 
 def test_bcb_toggle_result_outside_a_window_is_10_and_on_an_ev_05(evse: Host, ev: Host) -> None:
-    assert code(evse.request(slac.SetBcbToggleResult(toggles=1))) == 0x10
-    assert code(ev.request(slac.SetBcbToggleResult(toggles=1))) == 0x05
+    assert result_code(evse.request(slac.SetBcbToggleResult(toggles=1))) == 0x10
+    assert result_code(ev.request(slac.SetBcbToggleResult(toggles=1))) == 0x05
 
 
 def test_invalid_toggle_count_is_malformed_04(evse: Host) -> None:
@@ -350,7 +346,7 @@ def test_validation_with_a_wrong_count_fails_the_match() -> None:
     pair.clock.advance(1.5)
     assert statuses(pair.evse) == [slac.BcbTogglingFinished()]
     assert of_type(statuses(pair.ev), slac.SlacProcessFailed) == [slac.SlacProcessFailed()]
-    assert code(pair.evse.request(slac.SetBcbToggleResult(toggles=toggles))) == 0x10  # after 0x83
+    assert result_code(pair.evse.request(slac.SetBcbToggleResult(toggles=toggles))) == 0x10  # after 0x83
     assert pair.link_events == []
 
 
