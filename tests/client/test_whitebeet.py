@@ -17,7 +17,7 @@ from freev2g.client import (
     UnknownGeneration,
     Whitebeet,
 )
-from freev2g.hci.catalog import framing, system
+from freev2g.hci.catalog import cp, framing, system
 from freev2g.hci.frame import Frame
 from freev2g.hci.message import lookup
 from freev2g.hci.modules import Direction, Generation
@@ -149,6 +149,19 @@ async def test_statuses_keep_their_order_and_filters_apply() -> None:
     assert everything.pending() == 10 and states.pending() == 0
     everything.close()
     states.close()
+
+
+async def test_async_for_yields_the_subscribed_type_in_order_until_the_client_closes() -> None:
+    link = FakeModule(echo_pings)
+    wb = Whitebeet(link)
+    await wb.open()
+    states = wb.statuses(cp.StateChanged)
+    for state in range(3):
+        link.push(Frame(0x28, 0x80, 0xFF, b"").encode())  # a SLAC status: another type
+        link.push(Frame(0x29, 0x81, 0xFF, bytes([state])).encode())
+    await wb.request(framing.Ping())  # lets the pushed frames arrive
+    await wb.close()
+    assert [message.state async for message in states] == [0, 1, 2]
 
 
 async def test_a_full_subscriber_drops_the_oldest_counted_and_logged(caplog: pytest.LogCaptureFixture) -> None:
