@@ -180,7 +180,8 @@ def certificate_facts(der: bytes) -> CertificateFacts | None:
             public_key_algorithm=public_key_algorithm, public_key_parameters=public_key_parameters,
             signature_algorithm=signature_algorithm, signature_parameters=signature_parameters,
             not_before=_seconds(cert.not_valid_before_utc), not_after=_seconds(cert.not_valid_after_utc))
-    except (ValueError, TypeError, UnsupportedAlgorithm):
+    except (ValueError, TypeError, UnsupportedAlgorithm, x509.InvalidVersion, x509.DuplicateExtension,
+            x509.UnsupportedGeneralNameType):  # the last three derive from Exception only
         return None
 
 
