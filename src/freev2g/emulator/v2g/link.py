@@ -1,0 +1,151 @@
+"""The V2G link between an EVCC and an SECC: the stand-in for SDP plus a TCP connection.
+
+Module logic sees only :class:`LinkEnd` (send a message, get messages, close) and
+:class:`V2gNetwork` (the SECC listens, the EVCC connects). :class:`MemoryNetwork` delivers typed
+messages on the injected clock after a small latency; a real EXI-over-TCP network can implement
+the same two interfaces later without touching the engines.
+
+The network exists only while the PLC link is up (SLAC matched): ``connect`` fails otherwise,
+as SDP would time out, and losing the PLC link closes every open connection.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Protocol
+
+from freev2g.emulator.clock import Clock
+from freev2g.emulator.v2g.messages import V2gMessage
+
+log = logging.getLogger("freev2g.emulator.v2g")
+
+SDP_TIMEOUT = 0.25 * 50  # 50 SDP requests 250 ms apart (iso15118-facts §3.4)
+
+
+class LinkEnd(Protocol):
+    """One end of an open V2G connection."""
+
+    on_message: Callable[[V2gMessage], None] | None
+    on_close: Callable[[], None] | None
+
+    @property
+    def open(self) -> bool: ...
+
+    def send(self, message: V2gMessage) -> None: ...
+
+    def close(self) -> None: ...
+
+
+Accept = Callable[[LinkEnd], None]
+
+
+class V2gNetwork(Protocol):
+    def listen(self, accept: Accept) -> None:
+        """The SECC accepts connections (Start Listen / Start V2G) until :meth:`stop_listening`."""
+
+    def stop_listening(self) -> None: ...
+
+    def connect(self, done: Callable[[LinkEnd | None], None]) -> None:
+        """The EVCC discovers the SECC and connects; ``done(None)`` when nobody answers."""
+
+
+class _MemoryEnd:
+    def __init__(self, network: MemoryNetwork, name: str) -> None:
+        self._network = network
+        self.name = name
+        self.peer: _MemoryEnd | None = None
+        self.on_message: Callable[[V2gMessage], None] | None = None
+        self.on_close: Callable[[], None] | None = None
+        self._open = True
+
+    @property
+    def open(self) -> bool:
+        return self._open
+
+    def send(self, message: V2gMessage) -> None:
+        if not self._open or self.peer is None:
+            log.debug("%s: %s dropped, connection closed", self.name, message.name)
+            return
+        self._network.deliver(self.peer, message)
+
+    def close(self) -> None:
+        """Close both ends (TCP FIN reaches the peer after the latency)."""
+        if not self._open:
+            return
+        self._open = False
+        self._network.forget(self)
+        peer = self.peer
+        if peer is not None and peer.open:
+            self._network.clock.call_later(self._network.latency, peer.closed_by_peer)
+
+    def closed_by_peer(self) -> None:
+        if not self._open:
+            return
+        self._open = False
+        self._network.forget(self)
+        if self.on_close is not None:
+            self.on_close()
+
+    def receive(self, message: V2gMessage) -> None:
+        if self._open and self.on_message is not None:
+            self.on_message(message)
+
+
+class MemoryNetwork:
+    """In-memory V2G network over one PLC link; ``up`` says whether the link carries traffic.
+
+    ``filter`` (fault injection) sees every message before delivery and returns the messages to
+    deliver (none to drop it, two to duplicate it) and an extra delay in seconds.
+    """
+
+    def __init__(self, clock: Clock, *, latency: float = 0.002,
+                 up: Callable[[], bool] = lambda: True) -> None:
+        self.clock = clock
+        self.latency = latency
+        self.up = up
+        self.filter: Callable[[V2gMessage], tuple[list[V2gMessage], float]] | None = None
+        self._accept: Accept | None = None
+        self._ends: list[_MemoryEnd] = []
+        self.connections = 0
+
+    @property
+    def listening(self) -> bool:
+        return self._accept is not None
+
+    def listen(self, accept: Accept) -> None:
+        self._accept = accept
+
+    def stop_listening(self) -> None:
+        self._accept = None
+
+    def connect(self, done: Callable[[LinkEnd | None], None]) -> None:
+        def attempt() -> None:
+            if self._accept is None or not self.up():
+                done(None)
+                return
+            evcc, secc = _MemoryEnd(self, "EVCC"), _MemoryEnd(self, "SECC")
+            evcc.peer, secc.peer = secc, evcc
+            self._ends += [evcc, secc]
+            self.connections += 1
+            self._accept(secc)
+            done(evcc)
+
+        if self._accept is not None and self.up():
+            self.clock.call_later(2 * self.latency, attempt)  # SDP round trip, then TCP connect
+        else:
+            self.clock.call_later(SDP_TIMEOUT, attempt)  # retries until the SDP counter runs out
+
+    def drop_all(self) -> None:
+        """The PLC link went down: every connection ends for both sides."""
+        for end in list(self._ends):
+            end.closed_by_peer()
+
+    def deliver(self, to: _MemoryEnd, message: V2gMessage) -> None:
+        messages, delay = ([message], 0.0) if self.filter is None else self.filter(message)
+        for item in messages:
+            self.clock.call_later(self.latency + delay, lambda item=item: to.receive(item))
+
+    def forget(self, end: _MemoryEnd) -> None:
+        if end in self._ends:
+            self._ends.remove(end)
