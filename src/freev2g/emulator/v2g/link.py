@@ -11,6 +11,7 @@ as SDP would time out, and losing the PLC link closes every open connection.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable
 from typing import Protocol
@@ -144,7 +145,7 @@ class MemoryNetwork:
     def deliver(self, to: _MemoryEnd, message: V2gMessage) -> None:
         messages, delay = ([message], 0.0) if self.filter is None else self.filter(message)
         for item in messages:
-            self.clock.call_later(self.latency + delay, lambda item=item: to.receive(item))
+            self.clock.call_later(self.latency + delay, functools.partial(to.receive, item))
 
     def forget(self, end: _MemoryEnd) -> None:
         if end in self._ends:
