@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from freev2g.emulator.clock import ManualClock
+from freev2g.emulator.deadlines import Deadlines
 from freev2g.emulator.services.cp import ControlPilotService
 from freev2g.emulator.services.slac import SlacService
 from freev2g.emulator.world import CpWire, PlcLink, PlcLinkConfig
@@ -15,6 +16,7 @@ def host_on(clock: ManualClock, firmware: str) -> Host:
     host = Host(firmware)
     host.clock = clock
     host.module.clock = clock
+    host.module.deadlines = Deadlines(clock)
     return host
 
 

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from typing import ClassVar
 
 from freev2g.emulator.clock import Clock, Timer
+from freev2g.emulator.deadlines import Deadlines, Timing
 from freev2g.emulator.profiles import FirmwareProfile
 from freev2g.hci import catalog  # importing the catalog registers every declaration
 from freev2g.hci.catalog import framing
@@ -70,9 +71,10 @@ class EmulatedModule:
     """The framing layer and dispatcher of one emulated module."""
 
     def __init__(self, profile: FirmwareProfile, clock: Clock, send: Callable[[bytes], None], *,
-                 name: str = "module") -> None:
+                 name: str = "module", timing: Timing | None = None) -> None:
         self.profile = profile
         self.clock = clock
+        self.deadlines = Deadlines(clock, timing)  # host reactions the services wait for
         self.name = name
         self._send = send
         self._parser = FrameParser()
