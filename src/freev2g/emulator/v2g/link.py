@@ -108,7 +108,9 @@ class MemoryNetwork:
         self.filter: Callable[[V2gMessage], tuple[list[V2gMessage], float]] | None = None
         self._accept: Accept | None = None
         self._ends: list[_MemoryEnd] = []
-        self.connections = 0
+        self.connections = 0  # opened so far
+        self.closed = 0  # closed at both ends so far
+        self.on_closed: list[Callable[[], None]] = []  # observers: a connection ended (session counts)
 
     @property
     def listening(self) -> bool:
@@ -148,5 +150,10 @@ class MemoryNetwork:
             self.clock.call_later(self.latency + delay, functools.partial(to.receive, item))
 
     def forget(self, end: _MemoryEnd) -> None:
-        if end in self._ends:
-            self._ends.remove(end)
+        if end not in self._ends:
+            return
+        self._ends.remove(end)
+        if end.peer is None or end.peer not in self._ends:
+            self.closed += 1
+            for observer in list(self.on_closed):
+                observer()
