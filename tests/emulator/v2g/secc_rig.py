@@ -15,7 +15,8 @@ from freev2g.emulator.v2g.link import LinkEnd, MemoryNetwork
 from freev2g.emulator.v2g.messages import EnergyTransferModeType as Mode
 from freev2g.emulator.v2g.messages import V2gProtocol
 from freev2g.emulator.v2g.secc import Secc
-from freev2g.emulator.v2g.secc_api import SeccOffer, SessionEnd, SessionInfo
+from freev2g.emulator.v2g.secc_api import SeccOffer, SessionEnd, SessionEndKind, SessionInfo
+from freev2g.emulator.v2g.timeouts import SEQUENCE_TIMEOUT
 
 T = TypeVar("T")
 DIN, ISO = V2gProtocol.DIN_70121, V2gProtocol.ISO_15118_2
@@ -224,3 +225,42 @@ def negotiated(protocol: V2gProtocol = ISO, offer: SeccOffer = OFFER, *,
     assert isinstance(answer, m.SupportedAppProtocolRes)
     assert answer.app_response_code is m.AppProtocolResponseCode.OK_SUCCESSFUL_NEGOTIATION
     return rig
+
+
+# --- checks --------------------------------------------------------------------------------------
+
+RESPONSE_OF = {
+    m.SessionSetupReq: m.SessionSetupRes, m.ServiceDiscoveryReq: m.ServiceDiscoveryRes,
+    m.ServiceDetailReq: m.ServiceDetailRes, m.PaymentServiceSelectionReq: m.PaymentServiceSelectionRes,
+    m.AuthorizationReq: m.AuthorizationRes, m.ChargeParameterDiscoveryReq: m.ChargeParameterDiscoveryRes,
+    m.CableCheckReq: m.CableCheckRes, m.PreChargeReq: m.PreChargeRes, m.PowerDeliveryReq: m.PowerDeliveryRes,
+    m.CurrentDemandReq: m.CurrentDemandRes, m.ChargingStatusReq: m.ChargingStatusRes,
+    m.WeldingDetectionReq: m.WeldingDetectionRes, m.SessionStopReq: m.SessionStopRes,
+    m.SupportedAppProtocolReq: m.SupportedAppProtocolRes,
+}
+
+
+def only_end(rig: Rig) -> SessionEnd:
+    assert len(rig.controller.ends) == 1, rig.controller.ends
+    assert not rig.secc.active
+    return rig.controller.ends[0]
+
+
+def assert_ended(rig: Rig, kind: SessionEndKind, reason_start: str = "") -> None:
+    end = only_end(rig)
+    assert end.kind is kind, end
+    assert end.reason.startswith(reason_start), end
+    assert rig.ev_closed  # the SECC closed the connection
+    rig.clock.advance(2 * SEQUENCE_TIMEOUT)
+    assert len(rig.controller.ends) == 1  # no timeout or second end later
+
+
+def run_ok(rig: Rig, requests: list[m.V2gRequest]) -> list[m.V2gResponse]:
+    answers = []
+    for request in requests:
+        answer = rig.send(request)
+        assert isinstance(answer, RESPONSE_OF[type(request)]), (request, answer)
+        assert answer.response_code.ok, answer
+        assert answer.session_id == rig.secc.session_id
+        answers.append(answer)
+    return answers

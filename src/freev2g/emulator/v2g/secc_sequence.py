@@ -130,9 +130,9 @@ _REPEATS: dict[Step, frozenset[Step]] = {
     Step.CABLE_CHECK: frozenset({Step.CABLE_CHECK}),
 }
 
-# DIN SPEC 70121 is DC only and has no renegotiation.
-_NOT_IN_DIN = frozenset({Step.CHARGE_PARAMETERS_AC, Step.START_AC, Step.CHARGING_STATUS, Step.STOP_AC,
-                         Step.RENEGOTIATE})
+# DIN SPEC 70121 is DC only and has no renegotiation. An AC ChargeParameterDiscoveryReq stays in
+# order: the engine refuses its mode with FAILED_WrongEnergyTransferMode, which says more.
+_NOT_IN_DIN = frozenset({Step.START_AC, Step.CHARGING_STATUS, Step.STOP_AC, Step.RENEGOTIATE})
 
 ONGOING_STEPS = frozenset(_REPEATS)
 
