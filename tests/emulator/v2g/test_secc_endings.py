@@ -4,6 +4,7 @@ sends."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 
 import pytest
@@ -161,6 +162,22 @@ def test_an_energy_transfer_mode_not_offered_is_refused(protocol: m.V2gProtocol,
     assert answer.response_code is ResponseCode.FAILED_WRONG_ENERGY_TRANSFER_MODE
     assert "charge_parameter_discovery" not in rig.controller.calls
     assert_ended(rig, SessionEndKind.FAILED, "FAILED_WrongEnergyTransferMode")
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class MeteringReceiptReq(m.V2gRequest):
+    """A request the emulated link does not carry (PnC)."""
+
+
+@pytest.mark.parametrize("message", [m.AuthorizationRes(), MeteringReceiptReq()])
+def test_a_message_the_secc_cannot_answer_ends_the_session_unanswered(message: m.V2gMessage) -> None:
+    rig = negotiated(ISO)
+    run_ok(rig, [SETUP])
+    count = len(rig.received)
+    rig.end.send(dataclasses.replace(message, session_id=rig.session_id))
+    rig.clock.advance(STEP)
+    assert len(rig.received) == count
+    assert_ended(rig, SessionEndKind.SEQUENCE_ERROR, f"{message.name} is no request")
 
 
 # --- the controller's decisions --------------------------------------------------------------------

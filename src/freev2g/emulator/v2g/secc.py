@@ -145,10 +145,12 @@ class Secc:
             return
         log.debug("SECC <- %s", message)
         self._cancel_timer()
-        if not isinstance(message, m.V2gRequest):
+        if not responses.answerable(message):
+            # a response, or a request of a kind this SECC cannot even refuse in its schema
             self._finish(SessionEnd(kind=SessionEndKind.SEQUENCE_ERROR,
-                                    reason=f"{message.name} is no request"))
+                                    reason=f"{message.name} is no request the SECC knows"))
             return
+        assert isinstance(message, m.V2gRequest)
         request = message
         try:
             step = self._check(request)

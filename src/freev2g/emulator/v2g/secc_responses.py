@@ -105,6 +105,11 @@ def _field(request: m.V2gRequest, name: str) -> Any:
     return getattr(request, name)
 
 
+def answerable(message: m.V2gMessage) -> bool:
+    """``message`` is a request the SECC can answer (if only negatively)."""
+    return type(message) in _NEGATIVE
+
+
 def negative_response(request: m.V2gRequest, code: ResponseCode, session_id: bytes) -> m.V2gResponse:
     """The response to ``request`` that carries only ``code`` (its other fields neutral)."""
     return dataclasses.replace(_NEGATIVE[type(request)](request, code), session_id=session_id)
