@@ -14,21 +14,21 @@ for what only the EVSE side knows (the contract is in ``secc_api.py``):
 * Every other request: the controller method of that step; its decision's response goes out with
   the session ID stamped. ChargeParameterDiscovery with an energy transfer mode the SECC did not
   offer is answered ``FAILED_WrongEnergyTransferMode`` by the engine.
-* SessionStop: ``controller.session_stop``, SessionStopRes OK, the session ends STOPPED.
+* SessionStop: ``controller.session_stop``, SessionStopRes OK, the session ends STOPPED (reason
+  ``"Terminate"`` or ``"Pause"`` under ISO 15118-2, empty under DIN).
 
 Message order is ``secc_sequence.py``. How a session ends (``controller.session_ended`` is called
 exactly once per accepted connection, whatever happens, even when the handshake fails):
 
-========================================  ===============================================
-request out of order, or a second request   ``FAILED_SequenceError`` sent, SEQUENCE_ERROR
-before the first was answered
-wrong session ID after SessionSetup         ``FAILED_UnknownSession`` sent, FAILED
-any negative response (engine's or the      sent, FAILED
-controller's), a failed handshake
-a failed decision / :meth:`Secc.abort`      nothing sent, FAILED with the decision's reason
-no request within V2G_SECC_Sequence_Timeout TIMEOUT (also while waiting for the first request)
-the EV or the network closed the link       CONNECTION_LOST
-========================================  ===============================================
+* a request out of order, or a request before the previous one was answered:
+  ``FAILED_SequenceError`` sent, SEQUENCE_ERROR; a response or an unknown request from the EV:
+  nothing sent, SEQUENCE_ERROR;
+* a wrong session ID after SessionSetup: ``FAILED_UnknownSession`` sent, FAILED;
+* any other negative response (the engine's or the controller's), a failed negotiation: sent,
+  FAILED;
+* a failed decision, :meth:`Secc.abort`: nothing sent, FAILED with the decision's (abort's) reason;
+* no request within V2G_SECC_Sequence_Timeout (also the first one): TIMEOUT;
+* the EV or the network closed the link: CONNECTION_LOST.
 
 When a negative response ends the session, the reason begins with the response code's schema
 name (``"FAILED_UnknownSession: ..."``) so an EVSE module can report the matching session error
@@ -88,7 +88,12 @@ class _Ended(Exception):
 
 
 class Secc:
-    """One SECC session on ``end``; it starts listening to the EV at once."""
+    """One SECC session on ``end``; it starts listening to the EV at once.
+
+    ``new_session_id`` gives 8 bytes per new session (random; tests inject their own);
+    ``resume_session_id`` is the ID of a paused session the EV may join again;
+    ``sequence_timeout`` is V2G_SECC_Sequence_Timeout (iso15118-facts §3.1).
+    """
 
     def __init__(self, clock: Clock, end: LinkEnd, controller: EvseController, *,
                  new_session_id: Callable[[], bytes] = random_session_id,
