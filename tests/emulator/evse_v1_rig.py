@@ -13,6 +13,7 @@ from freev2g.emulator.v2g import messages as m
 from freev2g.emulator.v2g.link import LinkEnd, MemoryNetwork
 from freev2g.hci.catalog import v2g_common as c
 from freev2g.hci.catalog import v2g_evse_v1 as e
+from freev2g.hci.catalog.v2g_types import IsolationLevel, ScheduleEntry
 from freev2g.hci.message import Command, Decoded, Status
 from tests.emulator.harness import Host, result_code
 
@@ -41,10 +42,10 @@ AC_CPD = m.ChargeParameterDiscoveryReq(
                                                  ev_max_current=12.0, ev_min_current=1.0))
 DC_DISCOVERY = e.SetDiscoveryChargeParameters(
     code=e.ParameterCode.EV_PARAMETERS_ACCEPTED, parameters=e.DcDiscoveryParameters(
-        isolation=e.IsolationLevel.INVALID, max_current=100, min_current=0, max_voltage=400, min_voltage=0,
+        isolation=IsolationLevel.INVALID, max_current=100, min_current=0, max_voltage=400, min_voltage=0,
         max_power=25_000, peak_current_ripple=2))
 ONE_SCHEDULE = e.SetSchedules(code=e.ScheduleCode.OK, schedule_tuples=[e.ScheduleTuple(tuple_id=1, entries=[
-    e.ScheduleEntry(start=0, interval=86400, power=25_000)])])
+    ScheduleEntry(start=0, interval=86400, power=25_000)])])
 
 
 class Rig:
@@ -111,8 +112,10 @@ class Rig:
         self.clock.advance(seconds)
 
     def response(self, kind: type[M]) -> M:
-        assert len(self.received) == 1 and isinstance(self.received[0], kind), self.received
-        return self.received.pop()
+        assert len(self.received) == 1, self.received
+        message = self.received.pop()
+        assert isinstance(message, kind), message
+        return message
 
     def no_response(self) -> None:
         assert self.received == []
@@ -170,7 +173,7 @@ class Rig:
         assert [type(s) for s in self.statuses()] == [e.RequestCableCheckStatus, e.RequestCableCheckParameters]
         self.ok(e.SetCableCheckStatus(code=e.CableCheckCode.CABLE_CHECK_SUCCEEDED))
         self.answer(e.SetCableCheckParameters(code=e.ExtendedParameterCode.EV_PARAMETERS_ACCEPTED,
-                                              parameters=e.DcIsolationStatus(isolation=e.IsolationLevel.VALID)))
+                                              parameters=e.DcIsolationStatus(isolation=IsolationLevel.VALID)))
         assert self.response(m.CableCheckRes).evse_processing is m.EVSEProcessing.FINISHED
 
     def to_charging(self) -> None:
@@ -180,13 +183,13 @@ class Rig:
         self.send(m.PreChargeReq(dc_ev_status=ev_status(), ev_target_voltage=380.0, ev_target_current=5.0))
         self.status(e.RequestPreChargeParameters)
         self.answer(e.SetPreChargeParameters(code=e.ExtendedParameterCode.EV_PARAMETERS_ACCEPTED,
-                                             parameters=e.DcIsolationVoltage(isolation=e.IsolationLevel.VALID,
+                                             parameters=e.DcIsolationVoltage(isolation=IsolationLevel.VALID,
                                                                              present_voltage=380)))
         self.response(m.PreChargeRes)
         self.send(m.PowerDeliveryReq(charge_progress=m.ChargeProgress.START, sa_schedule_tuple_id=1))
         self.status(e.RequestStartCharging)
         self.answer(e.SetStartChargingStatus(code=e.StartChargingCode.CHARGING_STARTED,
-                                             parameters=e.DcIsolationStatus(isolation=e.IsolationLevel.VALID)))
+                                             parameters=e.DcIsolationStatus(isolation=IsolationLevel.VALID)))
         self.response(m.PowerDeliveryRes)
 
 
@@ -199,7 +202,7 @@ def current_demand(soc: int = 50, **fields: Any) -> m.CurrentDemandReq:
 
 CHARGE_LOOP_ANSWER = e.SetChargeLoopParameters(
     code=e.ExtendedParameterCode.EV_PARAMETERS_ACCEPTED, parameters=e.DcChargeLoopParameters(
-        isolation=e.IsolationLevel.VALID, present_voltage=380, present_current=16, max_current=100,
+        isolation=IsolationLevel.VALID, present_voltage=380, present_current=16, max_current=100,
         max_voltage=400, max_power=25_000, current_limit_reached=False, voltage_limit_reached=False,
         power_limit_reached=False))
 
