@@ -12,9 +12,14 @@ manual 2.11 p188-p203, v1-api §1.9) and of the contract in ``evcc_api.py``:
 3. PowerDelivery(Start) with the chosen schedule and profile (without 0xA8 the first schedule
    tuple, p233; the controller decides), then CurrentDemand (DC) or ChargingStatus (AC) until the
    EV stops, PowerDelivery(Stop or Renegotiate); renegotiation goes back to step 1's
-   ChargeParameterDiscovery and runs on from there;
+   ChargeParameterDiscovery and runs on from there (ISO 15118-2's way; the manual's Figure 44,
+   p236, shows ServiceDiscovery to PaymentServiceSelection first, which the SECC also accepts);
 4. AC: Charging Stopped, SessionStop; DC: Post Charging Ready, WeldingDetection until the EV
    stops the session, SessionStop (p234-p235).
+
+The controller gets the finished ChargeParameterDiscoveryRes with ``charge_parameters_received``
+and every positive response after it (CableCheckRes on) with ``evse_response``, before the step
+that follows; a negative response is not delivered, it ends the session.
 
 Timers (iso15118-facts §3.1, §3.2, ``timeouts.py``): the message timeout per request and
 protocol; Authorization and ChargeParameterDiscovery may stay Ongoing for ``ONGOING_TIMEOUT`` in
@@ -28,10 +33,11 @@ Decisions where the manuals are silent (each is tested):
   checks its gate before every further request; a gate that resolves while the engine waits
   between two requests moves the flow at once.
 * Ending: a non-positive response code ends with FAILED and the reason ``"<Res>: <code>"`` (an EV
-  module maps the code to its Session Error number); a response of the wrong type, or one nobody
-  asked for, with SEQUENCE_ERROR; a missing response or an expired loop timer with TIMEOUT; the
-  connection closing, or no SECC, with CONNECTION_LOST; a failed gate and :meth:`Evcc.abort`
-  with FAILED. The controller hears ``session_ended`` exactly once.
+  module maps the code to its Session Error number); a response with another SessionID with
+  FAILED; a response of the wrong type, or one nobody asked for, with SEQUENCE_ERROR; a missing
+  response or an expired loop timer with TIMEOUT; the connection closing, or no SECC, with
+  CONNECTION_LOST; a failed gate and :meth:`Evcc.abort` with FAILED. The controller hears
+  ``session_ended`` exactly once.
 * The EV checks ServiceDiscoveryRes: its payment option and energy transfer mode must be offered
   (the EV module's session errors 1 and 2, v1-api §1.8).
 * DIN has no renegotiation: a RENEGOTIATE from the controller is sent as STOP. DIN has no AC:
