@@ -17,6 +17,8 @@ from freev2g.emulator.v2g import messages as m
 from freev2g.emulator.v2g.link import MemoryNetwork
 from freev2g.hci.catalog import v2g_common as common
 from freev2g.hci.catalog import v2g_ev as ev
+from freev2g.hci.catalog import v2g_evse_v1 as evse_v1
+from freev2g.hci.catalog import v2g_evse_v2 as evse_v2
 from freev2g.hci.catalog.v2g_types import (
     EnergyTransferMode,
     EvErrorCode,
@@ -198,6 +200,14 @@ def test_set_mode_accepts_only_ev_and_is_busy_during_a_session() -> None:
     assert isinstance(answer, common.GetMode.Response) and answer.mode == V2gMode.EV
     ev_host.start()
     assert ev_host.code(common.SetMode(mode=V2gMode.EV)) == 0x01
+
+
+@pytest.mark.parametrize("firmware", FIRMWARES)
+def test_evse_commands_are_unexpected_in_an_ev_firmware(firmware: str) -> None:
+    ev_host = EvHost(firmware)
+    command = evse_v1.GetSupportedProtocols() if firmware != "V01_00_06" \
+        else evse_v2.EVSEStartListen()
+    assert ev_host.code(command) == 0x05
 
 
 def test_gets_before_their_set_are_wrong_state() -> None:
@@ -462,14 +472,18 @@ def test_renegotiation_notification_answered_with_stop_charging_true() -> None:
     assert ev_host.host.module.deadlines.misses == []
 
 
-def test_stop_notification_answered_with_stop_charging_false() -> None:
+@pytest.mark.parametrize(("mode", "flow"), [(DC, [*DC_FLOW[:7], 0xCC, 0xCA, 0xCB]),
+                                            (AC, [*AC_FLOW[:4], 0xCC, 0xC9, 0xCB])])
+def test_stop_notification_answered_with_stop_charging_false(mode: EnergyTransferMode, flow: list[int]) -> None:
     ev_host = EvHost()
     ev_host.charge_for = None
-    ev_host.start(DC)
+    ev_host.start(mode)
     assert ev_host.run(until=ev.EVChargingStarted)
     ev_host.secc.notification = (m.EVSENotification.STOP_CHARGING, 10)
     assert ev_host.run(until=ev.EVSessionStopped)
-    assert ev_host.milestones() == [*DC_FLOW[:7], 0xCC, 0xCA, 0xCB]
+    assert ev_host.milestones() == flow
+    assert ev_host.of(ev.EVNotificationReceived) == [
+        ev.EVNotificationReceived(type=ev.NotificationType.STOP_CHARGING, max_delay=10)]
 
 
 @pytest.mark.parametrize("mode", [TimingMode.STRICT, TimingMode.LENIENT])
@@ -564,6 +578,7 @@ def test_v1_start_and_stop() -> None:
     assert ev_host.code(common.Stop()) == 0x05
     ev_host.ok(common.Start())
     assert ev_host.code(common.Start()) == 0x05
+    assert ev_host.code(common.SetMode(mode=V2gMode.EV)) == 0x01
     ev_host.charge_for = None
     ev_host.start(DC)
     assert ev_host.run(until=ev.EVChargingStarted)

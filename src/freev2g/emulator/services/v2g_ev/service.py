@@ -29,7 +29,9 @@ Decisions where the manual is silent (each is tested):
 * V01_00_04 (manual 2.11) ends the Get Configuration answer with a departure time (p122): the
   one of the last Set DC (else AC) Charging Parameters, 0 before any.
 * The v1 V2G Start/Stop 0x42/0x43 (2.11 p119-p120, not used by the EV flow): Start twice or Stop
-  without Start is 0x05; Stop ends a running session (0xCD 8 "unspecified", 0xCB).
+  without Start is 0x05; Set Mode between them is 0x01 busy (p118); Stop ends a running session (0xCD 8 "unspecified", 0xCB).
+* An EVSE command (0x60-0x76 of the firmware's generation) answers 0x05 "unexpected message",
+  as the CP service answers the other role's commands (hci-reference §5.9).
 * A module restart forgets every setting and ends a running session without a status.
 """
 
@@ -63,6 +65,7 @@ BUSY = 0x01
 UNEXPECTED = 0x05
 SETTING_FAILED = 0x10
 WRONG_STATE = 0x11
+_EVSE_CATALOGS = ("freev2g.hci.catalog.v2g_evse_v1", "freev2g.hci.catalog.v2g_evse_v2")
 
 
 class V2gEvService(Service):
@@ -97,7 +100,8 @@ class V2gEvService(Service):
             case v2g_common.SetMode(mode=mode):
                 if mode != V2gMode.EV:
                     return self.reject(command, UNEXPECTED)
-                return self.reject(command, BUSY) if self.in_session else command.Response()
+                started = self.in_session or self.v1_started
+                return self.reject(command, BUSY) if started else command.Response()
             case v2g_common.GetMode():
                 return v2g_common.GetMode.Response(mode=V2gMode.EV)
             case v2g_common.Start():
@@ -112,6 +116,8 @@ class V2gEvService(Service):
                 if self.session is not None:
                     self.session.abort("V2G service stopped")
                 return command.Response()
+        if type(command).__module__.startswith(_EVSE_CATALOGS):
+            return self.reject(command, UNEXPECTED)  # the other role's command
         return self._handle_configuration(command)
 
     def _handle_configuration(self, command: Command) -> Answer:

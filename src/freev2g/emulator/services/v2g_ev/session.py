@@ -177,7 +177,7 @@ class EvSession:
 
     def session_started(self, info: SessionInfo, setup: m.SessionSetupRes) -> None:
         self.info = info
-        self.evse_id = setup.evse_id
+        self.evse_id = setup.evse_id[:37]  # the longest EVSE ID 0xC0 carries (p154)
 
     def charge_parameters(self) -> m.ChargeParameterDiscoveryReq:
         mode = convert.ENERGY_TRANSFER_MODES[self.energy_transfer_mode]
