@@ -576,11 +576,12 @@ def test_v1_start_and_stop() -> None:
     """V2G Start/Stop 0x42/0x43 exist in manual 2.11 only (p119-p120)."""
     ev_host = EvHost("V01_00_05")
     assert ev_host.code(common.Stop()) == 0x05
+    ev_host.configure(DC)
     ev_host.ok(common.Start())
     assert ev_host.code(common.Start()) == 0x05
     assert ev_host.code(common.SetMode(mode=V2gMode.EV)) == 0x01
     ev_host.charge_for = None
-    ev_host.start(DC)
+    ev_host.ok(ev.EVStartSession())
     assert ev_host.run(until=ev.EVChargingStarted)
     ev_host.ok(common.Stop())
     ev_host.run(1)

@@ -29,7 +29,8 @@ Decisions where the manual is silent (each is tested):
 * V01_00_04 (manual 2.11) ends the Get Configuration answer with a departure time (p122): the
   one of the last Set DC (else AC) Charging Parameters, 0 before any.
 * The v1 V2G Start/Stop 0x42/0x43 (2.11 p119-p120, not used by the EV flow): Start twice or Stop
-  without Start is 0x05; Set Mode between them is 0x01 busy (p118); Stop ends a running session (0xCD 8 "unspecified", 0xCB).
+  without Start is 0x05; Set Mode between them is 0x01 busy (p118); Stop ends a running session
+  (0xCD 8 "unspecified", 0xCB).
 * An EVSE command (0x60-0x76 of the firmware's generation) answers 0x05 "unexpected message",
   as the CP service answers the other role's commands (hci-reference §5.9).
 * A module restart forgets every setting and ends a running session without a status.
