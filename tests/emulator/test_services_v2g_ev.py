@@ -486,6 +486,26 @@ def test_stop_notification_answered_with_stop_charging_false(mode: EnergyTransfe
         ev.EVNotificationReceived(type=ev.NotificationType.STOP_CHARGING, max_delay=10)]
 
 
+def test_a_notification_before_the_charge_loop_is_answered_and_ends_charging_at_once() -> None:
+    ev_host = EvHost()
+    ev_host.charge_for = None
+
+    def notify_in_pre_charge(status: Decoded) -> None:
+        if isinstance(status, ev.EVPreChargingReady):
+            ev_host.secc.notification = (m.EVSENotification.STOP_CHARGING, 10)
+
+    ev_host.on_status = notify_in_pre_charge
+    ev_host.answers.pop(ev.EVChargingReady)  # pre-charge goes on: the notification repeats
+    ev_host.start(DC)
+    assert ev_host.run(until=ev.EVChargingReady)
+    ev_host.run(0.5)
+    ev_host.ok(ev.EVStartCharging())
+    assert ev_host.run(until=ev.EVSessionStopped)
+    assert ev_host.milestones() == [*DC_FLOW[:5], 0xCC, 0xC7, 0xC8, 0xCA, 0xCB]
+    assert ev_host.host.module.deadlines.misses == []
+    assert len(requests_of(ev_host.secc, m.CurrentDemandReq)) == 1
+
+
 @pytest.mark.parametrize("mode", [TimingMode.STRICT, TimingMode.LENIENT])
 def test_notification_unanswered_within_the_max_delay(mode: TimingMode) -> None:
     """Strict: the module ends the session (0xCD 8, 0xCB); lenient: it records the miss only."""

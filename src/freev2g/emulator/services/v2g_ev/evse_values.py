@@ -112,10 +112,11 @@ class AcEvseValues:
             nominal_voltage=self.nominal_voltage, max_current=self.max_current, rcd=self.rcd)
 
 
-def notification(response: m.V2gResponse) -> tuple[m.EVSENotification, int]:
-    """The EVSE's notification and its maximum delay (s) in a DC or AC EVSE status."""
+def notification(response: m.V2gResponse) -> tuple[m.EVSENotification, int] | None:
+    """The EVSE's notification and its maximum delay (s), None for a response without an EVSE
+    status."""
     for name in ("dc_evse_status", "ac_evse_status"):
         status = getattr(response, name, None)
         if isinstance(status, m.DCEVSEStatus | m.ACEVSEStatus):
             return status.evse_notification, status.notification_max_delay
-    return m.EVSENotification.NONE, 0
+    return None

@@ -22,7 +22,9 @@ Decisions where the manual is silent (each is tested):
 
 * A notification with a maximum delay of 0 s sets no deadline. A host that misses the delay
   (strict timing) ends the session: 0xCD 8 "unspecified", then 0xCB.
-* Stop Charging is accepted only while charging (after 0xC8), Stop Session only after 0xCA;
+* Stop Charging is accepted while charging (after 0xC8), or as the answer to a notification
+  that came earlier (the charge loop then ends after its first request); Stop Session only
+  after 0xCA;
   an AC session needs no Stop Session and answers 0xAE with OK until it has stopped.
 * The session error code comes from the EVSE's failure code named in the engine's reason
   (FAILED_WrongChargeParameter is 3, ...); timeouts, sequence errors and a lost connection are
@@ -81,7 +83,8 @@ class EvSession:
         self._last_values: Message | None = None
         self._gates: dict[str, _Gate] = {}
         self._notification: Expectation | None = None
-        self._notified = False
+        self._notified = False  # a 0xCC awaits the host's 0xAD
+        self._seen_notification = m.EVSENotification.NONE
         self.evcc = Evcc(service.module.clock, service.network, self)
         self.on_end: Callable[[EvSession], None] | None = None
 
@@ -128,12 +131,23 @@ class EvSession:
 
     def stop_charging(self, renegotiation: bool) -> bool:
         progress = m.ChargeProgress.RENEGOTIATE if renegotiation else m.ChargeProgress.STOP
-        if not self.pass_gate(STOP_CHARGING, progress):
+        if not self.pass_gate(STOP_CHARGING, progress) and not self._answer_early(progress):
             return False
         if self._notification is not None:
             self._notification.met()
             self._notification = None
         self._notified = False
+        return True
+
+    def _answer_early(self, progress: m.ChargeProgress) -> bool:
+        """The host answers a notification that came before the charge loop: the loop will end
+        after its first request, as the host chose."""
+        gate = self._gate(STOP_CHARGING)
+        if self.ended or not self._notified or gate.decision.done:
+            return False
+        gate.decision.resolve(progress)
+        if gate.taken:
+            del self._gates[STOP_CHARGING]
         return True
 
     def stop_session(self) -> bool:
@@ -300,8 +314,12 @@ class EvSession:
             self.emit(values)
 
     def _check_notification(self, response: m.V2gResponse) -> None:
-        kind, max_delay = notification(response)
-        if kind is m.EVSENotification.NONE or self._notified:
+        found = notification(response)
+        if found is None or found[0] is self._seen_notification:
+            return
+        kind, max_delay = found
+        self._seen_notification = kind  # one 0xCC per notification, however many responses repeat it
+        if kind is m.EVSENotification.NONE:
             return
         self._notified = True
         self.emit(ev.EVNotificationReceived(type=convert.NOTIFICATION_TYPES[kind], max_delay=max_delay))
