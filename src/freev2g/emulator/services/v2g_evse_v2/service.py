@@ -45,20 +45,14 @@ from dataclasses import dataclass
 
 from freev2g.emulator.deadlines import Expectation
 from freev2g.emulator.module import Answer, EmulatedModule, Service
-from freev2g.emulator.services.v2g_evse_v2 import convert
-from freev2g.emulator.services.v2g_evse_v2.session import (
-    EngineFactory,
-    EvseSession,
-    HostTimeouts,
-    milliseconds,
-)
-from freev2g.emulator.v2g import messages as m
+from freev2g.emulator.services.v2g_evse_v2.parameters import EvseParameters, Update
+from freev2g.emulator.services.v2g_evse_v2.session import EvseSession
+from freev2g.emulator.services.v2g_evse_v2.timing import EngineFactory, HostTimeouts, milliseconds
 from freev2g.emulator.v2g.link import LinkEnd, V2gNetwork
-from freev2g.emulator.v2g.secc_api import SeccOffer
 from freev2g.hci.catalog import v2g_common
 from freev2g.hci.catalog import v2g_evse_v2 as e
 from freev2g.hci.catalog.v2g_evse_v2 import CertificateResponseStatus
-from freev2g.hci.catalog.v2g_types import EvseStatus, IsolationLevel, PaymentMethod, V2gMode
+from freev2g.hci.catalog.v2g_types import V2gMode
 from freev2g.hci.message import Command
 from freev2g.hci.modules import ModuleId
 
@@ -106,14 +100,7 @@ class V2gEvseV2Service(Service):
 
     def _power_up(self) -> None:
         self.listening = False
-        self.configuration: e.EVSEConfiguration | None = None
-        self.dc_parameters: e.EVSESetDCChargingParameters | None = None
-        self.ac_parameters: e.EVSESetACChargingParameters | None = None
-        self.dc_update: e.EVSEUpdateDCChargingParameters | None = None
-        self.ac_update: e.EVSEUpdateACChargingParameters | None = None
-        self.sdp = e.SDPConfig(
-            allow_unsecure=True, unsecure_port=self._random.randrange(49152, 65536), allow_secure=False
-        )
+        self.parameters = EvseParameters(self._random)
         self.meter_receipt: e.EVSESetMeterReceiptRequest | None = None
         self._certificate: _CertificateRequest | None = None
 
@@ -133,21 +120,22 @@ class V2gEvseV2Service(Service):
                 | e.EVSESetACChargingParameters()
                 | e.EVSESetSDPConfig()
             ):
-                if self.started:
-                    return self.reject(command, WRONG_STATE)
-                return self._configure(command)
+                code = WRONG_STATE if self.started else self.parameters.set(command)
+                return self.reject(command, code) if code else command.Response()
             case e.EVSEGetConfiguration():
-                if self.configuration is None:
-                    return self.reject(command, WRONG_STATE)
-                return e.EVSEGetConfiguration.Response(**vars(self.configuration))
+                config = self.parameters.configuration
+                return self._read_back(
+                    command, None if config is None else e.EVSEGetConfiguration.Response(**vars(config))
+                )
             case e.EVSEGetDCChargingParameters():
-                return self._get_dc(command)
+                return self._read_back(command, self.parameters.dc_read_back())
             case e.EVSEGetACChargingParameters():
-                if self.ac_parameters is None:
-                    return self.reject(command, WRONG_STATE)
-                return e.EVSEGetACChargingParameters.Response(**vars(self.ac_parameters))
+                ac = self.parameters.ac
+                return self._read_back(
+                    command, None if ac is None else e.EVSEGetACChargingParameters.Response(**vars(ac))
+                )
             case e.EVSEGetSDPConfig():
-                return e.EVSEGetSDPConfig.Response(**vars(self.sdp))
+                return e.EVSEGetSDPConfig.Response(**vars(self.parameters.sdp))
             case e.EVSEUpdateDCChargingParameters() | e.EVSEUpdateACChargingParameters():
                 return self._update(command)
             case e.EVSEStartListen():
@@ -159,6 +147,10 @@ class V2gEvseV2Service(Service):
                 self.network.stop_listening()
                 return command.Response()
         return self._answer(command)
+
+    def _read_back(self, command: Command, response: Answer | None) -> Answer:
+        """Get before the matching Set: nothing to read back, 0x11."""
+        return self.reject(command, WRONG_STATE) if response is None else response
 
     def _answer(self, command: Command) -> Answer:
         """The host's answers to the module's requests, and the session commands."""
@@ -202,94 +194,18 @@ class V2gEvseV2Service(Service):
     def started(self) -> bool:
         return self.listening or self.session is not None
 
-    def _configure(self, command: Command) -> Answer:
-        match command:
-            case e.EVSESetConfiguration():
-                lists = (command.protocols, command.payment_methods, command.energy_transfer_modes)
-                if PaymentMethod.EIM not in command.payment_methods or any(
-                    len(set(x)) != len(x) for x in lists
-                ):
-                    return self.reject(command, REJECTED)
-                self.configuration = e.EVSEConfiguration(**vars(command))
-            case e.EVSESetDCChargingParameters():
-                values = (
-                    command.min_voltage,
-                    command.min_current,
-                    command.max_voltage,
-                    command.max_current,
-                    command.max_power,
-                    command.current_regulation_tolerance or 0,
-                    command.peak_current_ripple,
-                )
-                if (
-                    min(values) < 0
-                    or command.min_voltage > command.max_voltage
-                    or command.min_current > command.max_current
-                ):
-                    return self.reject(command, REJECTED)
-                self.dc_parameters = command
-            case e.EVSESetACChargingParameters():
-                if command.nominal_voltage <= 0 or command.max_current < 0:
-                    return self.reject(command, REJECTED)
-                self.ac_parameters = command
-            case e.EVSESetSDPConfig():
-                ports = command.unsecure_port, command.secure_port
-                if not (command.allow_unsecure or command.allow_secure) or (
-                    None not in ports and len(set(ports)) == 1
-                ):
-                    return self.reject(command, REJECTED)
-                self.sdp = e.SDPConfig(**vars(command))
-        return command.Response()
-
-    def _get_dc(self, command: Command) -> Answer:
-        dc = self.dc_parameters
-        if dc is None:
-            return self.reject(command, WRONG_STATE)
-        update = self.dc_update
-        isolation, status = self.dc_isolation_and_status()
-        return e.EVSEGetDCChargingParameters.Response(
-            isolation_level=isolation,
-            min_voltage=dc.min_voltage,
-            min_current=dc.min_current,
-            max_voltage=dc.max_voltage,
-            max_current=dc.max_current,
-            max_power=dc.max_power,
-            current_regulation_tolerance=dc.current_regulation_tolerance,
-            peak_current_ripple=dc.peak_current_ripple,
-            present_voltage=None if update is None else update.present_voltage,
-            present_current=None if update is None else update.present_current,
-            status=status,
-        )
-
-    def _update(self, command: e.EVSEUpdateDCChargingParameters | e.EVSEUpdateACChargingParameters) -> Answer:
+    def _update(self, command: Update) -> Answer:
         if not self.started:
             return self.reject(command, WRONG_STATE)
-        if isinstance(command, e.EVSEUpdateDCChargingParameters):
-            limits = (
-                command.present_voltage,
-                command.max_voltage or 0,
-                command.max_current or 0,
-                command.max_power or 0,
-            )
-            if min(limits) < 0:
-                return self.reject(command, REJECTED)
-            self.dc_update = command
-        else:
-            if (command.max_current or 0) < 0:
-                return self.reject(command, REJECTED)
-            self.ac_update = command
+        code = self.parameters.update(command)
+        if code:
+            return self.reject(command, code)
         if self.session is not None:
             self.session.parameters_updated(dc=isinstance(command, e.EVSEUpdateDCChargingParameters))
         return command.Response()
 
     def _start_listen(self, command: Command) -> Answer:
-        config = self.configuration
-        if self.listening or config is None:
-            return self.reject(command, WRONG_STATE)
-        modes = [convert.v2g_mode(mode) for mode in config.energy_transfer_modes]
-        if (any(mode.is_dc for mode in modes) and self.dc_parameters is None) or (
-            not all(mode.is_dc for mode in modes) and self.ac_parameters is None
-        ):
+        if self.listening or not self.parameters.ready_to_listen():
             return self.reject(command, WRONG_STATE)
         self.listening = True
         self.network.listen(self._accept)
@@ -324,7 +240,7 @@ class V2gEvseV2Service(Service):
             log.info("%s: V2G connection refused, a session is running", self.module.name)
             end.close()
             return
-        self.dc_update = self.ac_update = None  # present values belong to one session
+        self.parameters.dc_update = self.parameters.ac_update = None  # present values of one session
         self.meter_receipt = None
         self.session = EvseSession(self, end, self._engine or _secc_engine())
 
@@ -368,64 +284,3 @@ class V2gEvseV2Service(Service):
         if self.listening:
             self.network.stop_listening()
         self._power_up()
-
-    # -- what the sessions read --------------------------------------------------------------------
-
-    def offer(self) -> SeccOffer:
-        config = self.configuration
-        assert config is not None
-        return SeccOffer(
-            protocols=tuple(convert.v2g_protocol(p) for p in config.protocols),
-            payment_options=(m.PaymentOption.EXTERNAL_PAYMENT,),
-            energy_transfer_modes=tuple(convert.v2g_mode(mode) for mode in config.energy_transfer_modes),
-        )
-
-    def dc_isolation_and_status(self) -> tuple[IsolationLevel, EvseStatus]:
-        source = self.dc_update or self.dc_parameters
-        if source is None:
-            return IsolationLevel.INVALID, EvseStatus.NOT_READY
-        return IsolationLevel(source.isolation_level), EvseStatus(source.status)
-
-    def present_dc(self) -> tuple[float, float]:
-        update = self.dc_update
-        return (0.0, 0.0) if update is None else (update.present_voltage, update.present_current)
-
-    def dc_max_limits(self) -> tuple[float, float, float]:
-        """Max voltage, current and power: the latest 0x63 values where given, else 0x62's."""
-        dc, update = self.dc_parameters, self.dc_update
-        limits = [0.0, 0.0, 0.0] if dc is None else [dc.max_voltage, dc.max_current, dc.max_power]
-        if update is not None:
-            for index, value in enumerate((update.max_voltage, update.max_current, update.max_power)):
-                if value is not None:
-                    limits[index] = value
-        return limits[0], limits[1], limits[2]
-
-    def dc_max_power(self) -> float:
-        return self.dc_max_limits()[2]
-
-    def dc_charge_parameter(self, status: m.DCEVSEStatus, energy: float | None) -> m.DCEVSEChargeParameter:
-        dc = self.dc_parameters
-        max_voltage, max_current, max_power = self.dc_max_limits()
-        return m.DCEVSEChargeParameter(
-            dc_evse_status=status,
-            evse_maximum_current_limit=max_current,
-            evse_maximum_power_limit=max_power,
-            evse_maximum_voltage_limit=max_voltage,
-            evse_minimum_current_limit=dc.min_current if dc else 0.0,
-            evse_minimum_voltage_limit=dc.min_voltage if dc else 0.0,
-            evse_current_regulation_tolerance=dc.current_regulation_tolerance if dc else None,
-            evse_peak_current_ripple=dc.peak_current_ripple if dc else 0.0,
-            evse_energy_to_be_delivered=energy,
-        )
-
-    def ac_rcd(self) -> bool:
-        source = self.ac_update or self.ac_parameters
-        return False if source is None else source.rcd
-
-    def ac_limits(self) -> tuple[float, float]:
-        """Nominal voltage and max current: the latest 0x66 current where given, else 0x65's."""
-        ac = self.ac_parameters
-        nominal, max_current = (0.0, 0.0) if ac is None else (ac.nominal_voltage, ac.max_current)
-        if self.ac_update is not None and self.ac_update.max_current is not None:
-            max_current = self.ac_update.max_current
-        return nominal, max_current

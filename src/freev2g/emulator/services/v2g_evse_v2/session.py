@@ -47,17 +47,17 @@ Decisions where the manual is silent (each is tested):
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING
 
 from freev2g.emulator.deadlines import Expectation
 from freev2g.emulator.services.v2g_evse_v2 import convert
+from freev2g.emulator.services.v2g_evse_v2.ev_reports import EvReports
+from freev2g.emulator.services.v2g_evse_v2.timing import EngineFactory, milliseconds
 from freev2g.emulator.v2g import messages as m
 from freev2g.emulator.v2g.decision import Decision
 from freev2g.emulator.v2g.link import LinkEnd
 from freev2g.emulator.v2g.secc_api import SeccOffer, SessionEnd, SessionEndKind, SessionInfo
-from freev2g.emulator.v2g.timeouts import secc_performance_time
 from freev2g.hci.catalog import v2g_evse_v2 as e
 from freev2g.hci.catalog.v2g_evse_v2 import (
     AuthorizationResult,
@@ -65,54 +65,16 @@ from freev2g.hci.catalog.v2g_evse_v2 import (
     EvseSessionError,
     SchedulesResult,
 )
-from freev2g.hci.catalog.v2g_types import EvErrorCode, PaymentMethod, ProfileEntry, SessionClosure
+from freev2g.hci.catalog.v2g_types import PaymentMethod, ProfileEntry, SessionClosure
 from freev2g.hci.message import Message
 
 if TYPE_CHECKING:
-    from freev2g.emulator.clock import Clock
     from freev2g.emulator.services.v2g_evse_v2.service import V2gEvseV2Service
 
 log = logging.getLogger("freev2g.emulator.v2g")
 
 ERROR = EvseSessionError
 UNLIMITED_ENTRIES = 1024  # ISO 15118-2 allows up to 1024 PMaxScheduleEntries when the EV sets no maximum
-
-
-class Engine(Protocol):
-    """What the service needs of the SECC engine (``freev2g.emulator.v2g.secc.Secc``)."""
-
-    @property
-    def active(self) -> bool: ...
-
-    def abort(self, reason: str) -> None: ...
-
-
-EngineFactory = Callable[["Clock", LinkEnd, Any], Engine]
-
-
-@dataclass(frozen=True)
-class HostTimeouts:
-    """The deadlines the module gives its host, in seconds; the statuses carry them in ms.
-
-    The manual's examples print 500 ms (p162-p168) and 4500 ms (p170) without saying what the
-    firmware uses. Decided: time enough for an operator where the EV is told "Ongoing" (below the
-    SECC's 55 s Ongoing and 38 s cable check budgets, iso15118-facts §3.1), and for PowerDelivery,
-    which has no "Ongoing", the SECC performance time less ``power_delivery_margin``.
-    """
-
-    authorization: float = 30.0
-    schedules: float = 30.0
-    cable_check: float = 30.0
-    certificate: float = 4.5
-    power_delivery_margin: float = 0.5
-    update_interval: float = 0.5  # the 500 ms rule
-
-    def power_delivery(self, request: m.PowerDeliveryReq, protocol: m.V2gProtocol | None) -> float:
-        return max(0.1, secc_performance_time(request, protocol) - self.power_delivery_margin)
-
-
-def milliseconds(seconds: float) -> int:
-    return round(seconds * 1000)
 
 
 @dataclass
@@ -149,9 +111,7 @@ class EvseSession:
         self.delivery: _Delivery | None = None
         self.selected_tuple = 0
         self.update_rule: Expectation | None = None
-        self.ev_limits: dict[str, Any] = {}  # the EV's DC values of the last requests (0x85 fields)
-        self.reported_dc: e.EVSEDCChargeParametersChanged | None = None
-        self.reported_ac: e.EVSEACChargeParametersChanged | None = None
+        self.ev = EvReports(self.emit)
         self.notification: tuple[m.EVSENotification, int, float] | None = None
         self.engine = engine(self.module.clock, end, self)  # last: the engine may call us at once
 
@@ -205,7 +165,7 @@ class EvseSession:
         return self.mode is None or self.mode.is_dc
 
     def dc_status(self) -> m.DCEVSEStatus:
-        isolation, status = self.service.dc_isolation_and_status()
+        isolation, status = self.service.parameters.dc_isolation_and_status()
         kind, delay = self.pending_notification()
         return m.DCEVSEStatus(
             evse_isolation_status=convert.v2g_isolation(isolation),
@@ -216,7 +176,9 @@ class EvseSession:
 
     def ac_status(self) -> m.ACEVSEStatus:
         kind, delay = self.pending_notification()
-        return m.ACEVSEStatus(rcd=self.service.ac_rcd(), evse_notification=kind, notification_max_delay=delay)
+        return m.ACEVSEStatus(
+            rcd=self.service.parameters.ac_rcd(), evse_notification=kind, notification_max_delay=delay
+        )
 
     def pending_notification(self) -> tuple[m.EVSENotification, int]:
         if self.notification is None:
@@ -285,7 +247,7 @@ class EvseSession:
     # -- EvseController --------------------------------------------------------------------------
 
     def offer(self) -> SeccOffer:
-        return self.service.offer()
+        return self.service.parameters.offer()
 
     def session_setup(self, info: SessionInfo) -> Decision[str]:
         self.protocol = info.protocol
@@ -296,10 +258,7 @@ class EvseSession:
                 evcc_id=info.evcc_id[:20],
             )
         )
-        config = self.service.configuration
-        assert config is not None  # Start Listen needs it
-        din = info.protocol is m.V2gProtocol.DIN_70121
-        return Decision.of(config.evse_id_din if din else config.evse_id_iso)
+        return Decision.of(self.service.parameters.evse_id(info.protocol))
 
     def payment_selected(self, request: m.PaymentServiceSelectionReq) -> None:
         if request.selected_payment_option is not m.PaymentOption.EXTERNAL_PAYMENT:
@@ -326,7 +285,7 @@ class EvseSession:
         self, request: m.ChargeParameterDiscoveryReq
     ) -> Decision[m.ChargeParameterDiscoveryRes]:
         mode = request.requested_energy_transfer_mode
-        if mode not in self.service.offer().energy_transfer_modes:
+        if mode not in self.service.parameters.offer().energy_transfer_modes:
             self.error = ERROR.WRONG_ENERGY_TRANSFER_TYPE
             return Decision.of(
                 m.ChargeParameterDiscoveryRes(response_code=m.ResponseCode.FAILED_WRONG_ENERGY_TRANSFER_MODE)
@@ -339,7 +298,7 @@ class EvseSession:
                 return Decision.of(self.discovery_response(m.ResponseCode.FAILED, m.EVSEProcessing.FINISHED))
             return Decision.of(self.discovery_response(m.ResponseCode.OK, m.EVSEProcessing.FINISHED))
         if self.schedules_wait is None:
-            self.report_discovery(request)
+            self.ev.discovery(request)
             timeout = self.timeouts.schedules
             max_entries = request.max_entries_sa_schedule_tuple
             self.max_entries = UNLIMITED_ENTRIES if max_entries is None else max_entries
@@ -348,61 +307,6 @@ class EvseSession:
                 "Schedules Requested", timeout, ERROR.CHARGE_PARAMETER_TIMEOUT_REACHED
             )
         return Decision.of(self.discovery_response(m.ResponseCode.OK, m.EVSEProcessing.ONGOING))
-
-    def report_discovery(self, request: m.ChargeParameterDiscoveryReq) -> None:
-        """0x83 (and 0x86 for AC) from the EV's charge parameters (p163-p166)."""
-        mode = convert.hci_mode(request.requested_energy_transfer_mode)
-        dc, ac = request.dc_ev_charge_parameter, request.ac_ev_charge_parameter
-        if dc is not None:
-            status = dc.dc_ev_status
-            self.ev_limits.update(
-                max_voltage=dc.ev_maximum_voltage_limit,
-                max_current=dc.ev_maximum_current_limit,
-                max_power=dc.ev_maximum_power_limit,
-                full_soc=dc.full_soc,
-                bulk_soc=dc.bulk_soc,
-            )
-            self.emit(
-                e.EVSEEnergyTransferModeSelected(
-                    departure_time=dc.departure_time,
-                    energy_request=dc.ev_energy_request,
-                    max_voltage=dc.ev_maximum_voltage_limit,
-                    max_current=dc.ev_maximum_current_limit,
-                    max_power=dc.ev_maximum_power_limit,
-                    energy_transfer_mode=mode,
-                    dc=e.EVDCParameters(
-                        energy_capacity=dc.ev_energy_capacity or 0,
-                        full_soc=dc.full_soc,
-                        bulk_soc=dc.bulk_soc,
-                        ready=status.ev_ready,
-                        error_code=convert.hci_error(status.ev_error_code),
-                        soc=status.ev_ress_soc,
-                    ),
-                )
-            )
-        elif ac is not None:
-            self.emit(
-                e.EVSEEnergyTransferModeSelected(
-                    departure_time=ac.departure_time,
-                    energy_request=ac.e_amount,
-                    max_voltage=ac.ev_max_voltage,
-                    min_current=ac.ev_min_current,
-                    max_current=ac.ev_max_current,
-                    energy_transfer_mode=mode,
-                    dc=e.EVDCParameters(
-                        energy_capacity=0, ready=True, error_code=EvErrorCode.NO_ERROR, soc=0
-                    ),
-                )
-            )
-            changed = e.EVSEACChargeParametersChanged(
-                max_voltage=ac.ev_max_voltage,
-                min_current=ac.ev_min_current,
-                max_current=ac.ev_max_current,
-                energy_amount=ac.e_amount,
-            )
-            if changed != self.reported_ac:
-                self.reported_ac = changed
-                self.emit(changed)
 
     def discovery_response(
         self, code: m.ResponseCode, processing: m.EVSEProcessing
@@ -415,9 +319,11 @@ class EvseSession:
                 response_code=code,
                 evse_processing=processing,
                 sa_schedule_list=schedules,
-                dc_evse_charge_parameter=self.service.dc_charge_parameter(self.dc_status(), energy),
+                dc_evse_charge_parameter=self.service.parameters.dc_charge_parameter(
+                    self.dc_status(), energy
+                ),
             )
-        nominal, max_current = self.service.ac_limits()
+        nominal, max_current = self.service.parameters.ac_limits()
         return m.ChargeParameterDiscoveryRes(
             response_code=code,
             evse_processing=processing,
@@ -428,7 +334,7 @@ class EvseSession:
         )
 
     def cable_check(self, request: m.CableCheckReq) -> Decision[m.CableCheckRes]:
-        self.ev_status(request.dc_ev_status, report=False)
+        self.ev.status(request.dc_ev_status)
         result = self.cable_check_result
         if result is not None:
             if result is CableCheckResult.FAILED:
@@ -451,11 +357,8 @@ class EvseSession:
         if not self.pre_charge_started:
             self.pre_charge_started = True
             self.emit(e.EVSEPreChargeStarted())
-        self.ev_limits.update(
-            target_voltage=request.ev_target_voltage, target_current=request.ev_target_current
-        )
-        self.ev_status(request.dc_ev_status)
-        voltage, _ = self.service.present_dc()
+        self.ev.pre_charge(request)
+        voltage, _ = self.service.parameters.present_dc()
         return Decision.of(m.PreChargeRes(dc_evse_status=self.dc_status(), evse_present_voltage=voltage))
 
     def power_delivery(self, request: m.PowerDeliveryReq) -> Decision[m.PowerDeliveryRes]:
@@ -497,29 +400,13 @@ class EvseSession:
                     entries = [
                         ProfileEntry(start=entry.start, power=entry.power) for entry in schedule.entries
                     ]
-        return entries[:24] or [ProfileEntry(start=0, power=self.service.dc_max_power())]
+        return entries[:24] or [ProfileEntry(start=0, power=self.service.parameters.dc_max_limits()[2])]
 
     def current_demand(self, request: m.CurrentDemandReq) -> Decision[m.CurrentDemandRes]:
-        limits = {
-            "max_voltage": request.ev_maximum_voltage_limit,
-            "max_current": request.ev_maximum_current_limit,
-            "max_power": request.ev_maximum_power_limit,
-        }
-        self.ev_limits.update({name: value for name, value in limits.items() if value is not None})
-        self.ev_limits.update(
-            target_voltage=request.ev_target_voltage,
-            target_current=request.ev_target_current,
-            charging_complete=request.charging_complete,
-            bulk_charging_complete=request.bulk_charging_complete,
-            remaining_time_to_full_soc=request.remaining_time_to_full_soc,
-            remaining_time_to_bulk_soc=request.remaining_time_to_bulk_soc,
-        )
-        self.ev_status(request.dc_ev_status)
-        voltage, current = self.service.present_dc()
-        max_voltage, max_current, max_power = self.service.dc_max_limits()
-        config = self.service.configuration
-        assert config is not None
-        evse_id = config.evse_id_din if self.protocol is m.V2gProtocol.DIN_70121 else config.evse_id_iso
+        self.ev.current_demand(request)
+        voltage, current = self.service.parameters.present_dc()
+        max_voltage, max_current, max_power = self.service.parameters.dc_max_limits()
+        evse_id = self.service.parameters.evse_id(self.protocol)
         return Decision.of(
             m.CurrentDemandRes(
                 dc_evse_status=self.dc_status(),
@@ -537,12 +424,10 @@ class EvseSession:
         )
 
     def charging_status(self, request: m.ChargingStatusReq) -> Decision[m.ChargingStatusRes]:
-        config = self.service.configuration
-        assert config is not None
-        _, max_current = self.service.ac_limits()
+        _, max_current = self.service.parameters.ac_limits()
         return Decision.of(
             m.ChargingStatusRes(
-                evse_id=config.evse_id_iso,
+                evse_id=self.service.parameters.evse_id(self.protocol),
                 sa_schedule_tuple_id=self.selected_tuple,
                 ac_evse_status=self.ac_status(),
                 evse_max_current=max_current,
@@ -553,8 +438,8 @@ class EvseSession:
         if not self.welding_started:
             self.welding_started = True
             self.emit(e.EVSEWeldingDetectionStarted())
-        self.ev_status(request.dc_ev_status)
-        voltage, _ = self.service.present_dc()
+        self.ev.status(request.dc_ev_status)
+        voltage, _ = self.service.parameters.present_dc()
         return Decision.of(
             m.WeldingDetectionRes(dc_evse_status=self.dc_status(), evse_present_voltage=voltage)
         )
@@ -565,26 +450,3 @@ class EvseSession:
 
     def session_ended(self, end: SessionEnd) -> None:
         self.finish(end)
-
-    # -- the EV's DC values (0x85) -----------------------------------------------------------------
-
-    def ev_status(self, status: m.DCEVStatus, report: bool = True) -> None:
-        self.ev_limits.update(
-            ready=status.ev_ready, error_code=convert.hci_error(status.ev_error_code), soc=status.ev_ress_soc
-        )
-        if report and self.pre_charge_started:  # targets are valid from PreCharge Started on (p165)
-            self.report_dc()
-
-    def report_dc(self) -> None:
-        fields = {
-            "max_voltage": 0.0,
-            "max_current": 0.0,
-            "target_voltage": 0.0,
-            "target_current": 0.0,
-            "charging_complete": False,
-            **self.ev_limits,
-        }
-        changed = e.EVSEDCChargeParametersChanged(**fields)
-        if changed != self.reported_dc:
-            self.reported_dc = changed
-            self.emit(changed)
