@@ -21,6 +21,7 @@ from freev2g.hci.catalog.v2g_types import (
 )
 from freev2g.hci.message import Command, Decoded, Message
 from tests.emulator.harness import Host, result_code
+from tests.emulator.v2g import secc_rig as r
 from tests.emulator.v2g.secc_rig import app_protocols
 
 STEP = 0.01  # a request and its answer on the 2 ms memory network
@@ -38,6 +39,10 @@ AC = e.EVSESetACChargingParameters(rcd=False, nominal_voltage=230, max_current=3
 SCHEDULES = e.EVSESetSchedules(code=e.SchedulesResult.OK, schedule_tuples=[e.EVSEScheduleTuple(
     tuple_id=1, entries=[ScheduleEntry(start=0, interval=3600, power=280_000),
                          ScheduleEntry(start=3600, interval=82_800, power=50)])])
+
+ONGOING, FINISHED = m.EVSEProcessing.ONGOING, m.EVSEProcessing.FINISHED
+AUTHORIZED = e.EVSESetAuthorizationStatus(code=e.AuthorizationResult.SUCCEEDED)
+CABLE_OK = e.EVSESetCableCheckFinished(code=e.CableCheckResult.SUCCEEDED)
 
 
 def update(voltage: float = 0.0, current: float = 0.0, *, isolation: IsolationLevel = IsolationLevel.VALID,
@@ -124,3 +129,65 @@ class Station:
 
 def of_type(decoded: list[Decoded], kind: type[Message]) -> list[Decoded]:
     return [message for message in decoded if isinstance(message, kind)]
+
+
+# -- the steps of a session, each checked -------------------------------------------------------------
+
+def processing(answer: m.V2gMessage | None) -> m.EVSEProcessing:
+    assert isinstance(answer, m.AuthorizationRes | m.ChargeParameterDiscoveryRes | m.CableCheckRes), answer
+    assert answer.response_code.ok, answer
+    return answer.evse_processing
+
+
+def set_up(st: Station) -> None:
+    st.listen()
+    st.connect()
+    for request in (r.SETUP, r.DISCOVERY, r.DETAIL, r.PAYMENT):
+        answer = st.ev(request)
+        assert isinstance(answer, m.V2gResponse) and answer.response_code.ok, answer
+
+
+def authorize(st: Station) -> None:
+    assert processing(st.ev(r.AUTHORIZATION)) is ONGOING
+    st.ok(AUTHORIZED)
+    assert processing(st.ev(r.AUTHORIZATION)) is FINISHED
+
+
+def discover(st: Station, request: m.ChargeParameterDiscoveryReq = r.CPD_DC,
+             schedules: e.EVSESetSchedules = SCHEDULES) -> m.ChargeParameterDiscoveryRes:
+    assert processing(st.ev(request)) is ONGOING
+    st.ok(schedules)
+    if request.requested_energy_transfer_mode.is_dc:
+        st.ok(update())
+    else:
+        st.ok(e.EVSEUpdateACChargingParameters(rcd=False, max_current=16))
+    answer = st.ev(request)
+    assert isinstance(answer, m.ChargeParameterDiscoveryRes) and processing(answer) is FINISHED
+    return answer
+
+
+def cable_check(st: Station) -> None:
+    assert processing(st.ev(r.CABLE_CHECK)) is ONGOING
+    st.ok(update(isolation=IsolationLevel.VALID))
+    st.ok(CABLE_OK)
+    assert processing(st.ev(r.CABLE_CHECK)) is FINISHED
+
+
+def power_delivery(st: Station, request: m.PowerDeliveryReq, answer: Command) -> m.PowerDeliveryRes:
+    count = len(st.received)
+    assert st.ev(request) is None  # the response waits for the host
+    st.ok(answer)
+    st.advance(r.STEP)
+    (response,) = st.received[count:]
+    assert isinstance(response, m.PowerDeliveryRes) and response.response_code.ok, response
+    return response
+
+
+def charging_dc(st: Station) -> None:
+    set_up(st)
+    authorize(st)
+    discover(st)
+    cable_check(st)
+    st.ok(update(400))
+    st.ev(r.PRE_CHARGE)
+    power_delivery(st, r.START, e.EVSEStartCharging())

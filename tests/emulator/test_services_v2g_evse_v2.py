@@ -7,6 +7,7 @@ import dataclasses
 from collections.abc import Callable
 
 import pytest
+from hypothesis import given, settings, strategies
 
 from freev2g.emulator.services.v2g_evse_v2 import HostTimeouts
 from freev2g.emulator.v2g import messages as m
@@ -24,9 +25,19 @@ from freev2g.hci.frame import Frame
 from freev2g.hci.message import Command, Status, decode
 from freev2g.hci.modules import Direction, Generation
 from tests.catalog import test_v2g_evse_v2 as catalog
-from tests.emulator.evse_v2_rig import AC, CONFIG, DC, SCHEDULES, Station, update
+from tests.emulator.evse_v2_rig import (
+    AC,
+    CONFIG,
+    DC,
+    SCHEDULES,
+    Station,
+    authorize,
+    charging_dc,
+    discover,
+    set_up,
+    update,
+)
 from tests.emulator.examples import check_example, example_pairs
-from tests.emulator.test_services_v2g_evse_v2_session import authorize, charging_dc, discover, set_up
 from tests.emulator.v2g import secc_rig as r
 from tests.vectors import Vector, frame_bytes
 
@@ -373,3 +384,24 @@ def test_schedules_that_are_not_accepted_answer_0x10_and_the_request_stays_open(
     _schedules_requested(st)
     assert st.code(schedules) == 0x10
     st.ok(SCHEDULES)
+
+
+# -- any sequence of commands gets one of the documented result codes ------------------------------------
+
+SOME_COMMANDS: list[Command] = [
+    *CONFIGURATION, *ANSWERS, e.EVSEStartListen(), e.EVSEStopListen(), update(), e.EVSEGetConfiguration(),
+    e.EVSEGetDCChargingParameters(), e.EVSEGetACChargingParameters(), e.EVSEGetSDPConfig(),
+    e.EVSEUpdateACChargingParameters(rcd=False), v2g_common.SetMode(mode=V2gMode.EVSE), v2g_common.GetMode(),
+]
+
+
+@settings(max_examples=60, deadline=None)
+@given(strategies.lists(strategies.integers(0, len(SOME_COMMANDS) - 1), max_size=25), strategies.booleans())
+def test_any_command_sequence_gets_documented_result_codes(indices: list[int], ev_connects: bool) -> None:
+    station = Station()
+    for index in indices:
+        assert station.code(SOME_COMMANDS[index]) in (0x00, 0x01, 0x10, 0x11)
+        if ev_connects and station.network.listening and station.service.session is None:
+            station.connect()
+        station.advance(0.1)
+    assert all(frame.request_id == 0xFF for frame in station.host.sent)

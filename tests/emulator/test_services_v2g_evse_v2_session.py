@@ -13,76 +13,31 @@ from freev2g.hci.catalog import v2g_evse_v2 as e
 from freev2g.hci.catalog.v2g_evse_v2 import EvseSessionError as Error
 from freev2g.hci.catalog.v2g_types import EvseStatus, IsolationLevel, Protocol, ScheduleEntry, SessionClosure
 from freev2g.hci.message import Command, Decoded
-from tests.emulator.evse_v2_rig import AC, CONFIG, SCHEDULES, SESSION_ID, Station, of_type, update
+from tests.emulator.evse_v2_rig import (
+    AC,
+    AUTHORIZED,
+    CABLE_OK,
+    CONFIG,
+    FINISHED,
+    ONGOING,
+    SCHEDULES,
+    SESSION_ID,
+    Station,
+    authorize,
+    cable_check,
+    charging_dc,
+    discover,
+    of_type,
+    power_delivery,
+    processing,
+    set_up,
+    update,
+)
 from tests.emulator.v2g import secc_rig as r
-
-ONGOING, FINISHED = m.EVSEProcessing.ONGOING, m.EVSEProcessing.FINISHED
-AUTHORIZED = e.EVSESetAuthorizationStatus(code=e.AuthorizationResult.SUCCEEDED)
-CABLE_OK = e.EVSESetCableCheckFinished(code=e.CableCheckResult.SUCCEEDED)
 
 
 def kinds(decoded: list[Decoded]) -> list[int]:
     return [message.sub_id for message in decoded]
-
-
-def processing(answer: m.V2gMessage | None) -> m.EVSEProcessing:
-    assert isinstance(answer, m.AuthorizationRes | m.ChargeParameterDiscoveryRes | m.CableCheckRes), answer
-    assert answer.response_code.ok, answer
-    return answer.evse_processing
-
-
-def set_up(st: Station) -> None:
-    st.listen()
-    st.connect()
-    for request in (r.SETUP, r.DISCOVERY, r.DETAIL, r.PAYMENT):
-        answer = st.ev(request)
-        assert isinstance(answer, m.V2gResponse) and answer.response_code.ok, answer
-
-
-def authorize(st: Station) -> None:
-    assert processing(st.ev(r.AUTHORIZATION)) is ONGOING
-    st.ok(AUTHORIZED)
-    assert processing(st.ev(r.AUTHORIZATION)) is FINISHED
-
-
-def discover(st: Station, request: m.ChargeParameterDiscoveryReq = r.CPD_DC,
-             schedules: e.EVSESetSchedules = SCHEDULES) -> m.ChargeParameterDiscoveryRes:
-    assert processing(st.ev(request)) is ONGOING
-    st.ok(schedules)
-    if request.requested_energy_transfer_mode.is_dc:
-        st.ok(update())
-    else:
-        st.ok(e.EVSEUpdateACChargingParameters(rcd=False, max_current=16))
-    answer = st.ev(request)
-    assert isinstance(answer, m.ChargeParameterDiscoveryRes) and processing(answer) is FINISHED
-    return answer
-
-
-def cable_check(st: Station) -> None:
-    assert processing(st.ev(r.CABLE_CHECK)) is ONGOING
-    st.ok(update(isolation=IsolationLevel.VALID))
-    st.ok(CABLE_OK)
-    assert processing(st.ev(r.CABLE_CHECK)) is FINISHED
-
-
-def power_delivery(st: Station, request: m.PowerDeliveryReq, answer: Command) -> m.PowerDeliveryRes:
-    count = len(st.received)
-    assert st.ev(request) is None  # the response waits for the host
-    st.ok(answer)
-    st.advance(r.STEP)
-    (response,) = st.received[count:]
-    assert isinstance(response, m.PowerDeliveryRes) and response.response_code.ok, response
-    return response
-
-
-def charging_dc(st: Station) -> None:
-    set_up(st)
-    authorize(st)
-    discover(st)
-    cable_check(st)
-    st.ok(update(400))
-    st.ev(r.PRE_CHARGE)
-    power_delivery(st, r.START, e.EVSEStartCharging())
 
 
 # -- whole sessions -----------------------------------------------------------------------------------
@@ -599,3 +554,17 @@ def test_custom_host_timeouts_go_into_the_statuses() -> None:
     assert st.statuses()[-1] == e.EVSEAuthorizationStatusRequested(timeout=2000)
     st.advance(2.1)
     assert st.service.session is None
+
+
+def test_consecutive_sessions_while_listening() -> None:
+    st = Station()
+    charging_dc(st)
+    power_delivery(st, r.STOP, e.EVSEStopCharging())
+    st.ev(r.SESSION_STOP)
+    assert kinds(st.statuses())[-1] == 0x8C
+    st.connect()
+    for request in (r.SETUP, r.DISCOVERY, r.DETAIL, r.PAYMENT):
+        st.ev(request)
+    authorize(st)  # a new session asks the host again
+    assert kinds(st.statuses()) == [0x80, 0x81, 0x82]
+    assert st.network.connections == 2
