@@ -23,7 +23,7 @@ PRE_CHARGE_CURRENT = 2.0  # A; DIN SPEC 70121 limits the pre-charge current to 2
 
 
 def _down(value: float) -> float:
-    return max(0.0, math.floor(value * 10 + 1e-9) / 10)
+    return max(0.0, math.floor(value * 10) / 10)
 
 
 def soc_byte(battery: Battery) -> int:
@@ -168,7 +168,8 @@ def ac_request(config: EvConfig, battery: Battery, evse: EvseLimits, schedule_po
         current = 0.0
     current = _down(current)
     minimum = b.min_current_AC or c.ac_min_current
-    return AcRequest(min_voltage=c.ac_min_voltage, min_current=min(minimum, current),
+    return AcRequest(min_voltage=min(c.ac_min_voltage, ac_max_voltage(config)),
+                     min_current=min(minimum, current),
                      min_power=min(c.ac_min_power, b.max_power), max_voltage=ac_max_voltage(config),
                      max_current=current, max_power=_down(min(b.max_power, power_cap)))
 
