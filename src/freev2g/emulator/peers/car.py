@@ -89,6 +89,7 @@ class SimulatedCar:
         self._closed = True
         for timer in self._timers:
             timer.cancel()
+        self._timers.clear()
         if self.evcc is not None and self.evcc.active:
             self.evcc.abort("car closed")
         self._unsubscribe()
@@ -163,6 +164,11 @@ class SimulatedCar:
             self.evcc.silence()
 
     def _later(self, delay: float, callback: Callable[[], None]) -> None:
-        self._timers = [timer for timer in self._timers if not getattr(timer, "cancelled", False)]
-        self._timers.append(self.world.clock.call_later(delay, callback))
+        """Schedule ``callback``; :meth:`close` cancels what has not run yet."""
+        def run() -> None:
+            self._timers.remove(timer)
+            callback()
+
+        timer = self.world.clock.call_later(delay, run)
+        self._timers.append(timer)
 
