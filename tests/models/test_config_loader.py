@@ -10,7 +10,7 @@ from typing import Literal
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from pydantic import Field
+from pydantic import Field, field_validator, model_validator
 
 from freev2g.config import ConfigError, ConfigModel, key_path, load_config
 
@@ -37,12 +37,31 @@ class Charger(ConfigModel):
     phases: Literal[1, 3] = 1
 
 
+class Window(ConfigModel):
+    low: float
+    high: float
+
+    @model_validator(mode="after")
+    def ordered(self) -> Window:
+        if self.low > self.high:
+            raise ValueError(f"low {self.low:g} is above high {self.high:g}")
+        return self
+
+
 class Root(ConfigModel):
     name: str = "station"
     battery: Battery | None = None
     charger: Charger | None = None
     schedule: list[Entry] = Field(default_factory=list)
     evse_id: str | None = None
+    window: Window | None = None
+
+    @field_validator("evse_id")
+    @classmethod
+    def star_separated(cls, value: str | None) -> str | None:
+        if value is not None and "*" not in value:
+            raise ValueError("must be written with '*' separators")
+        return value
 
 
 def write(tmp_path: Path, name: str, text: str) -> Path:
@@ -91,7 +110,7 @@ def test_unknown_key_lists_the_allowed_ones(tmp_path: Path) -> None:
 
 def test_unknown_key_at_the_top_and_in_a_list(tmp_path: Path) -> None:
     top = write(tmp_path, "a.json", '{"nmae": "x"}')
-    assert error_of(top) == "nmae: unknown key (allowed: name, battery, charger, schedule, evse_id)"
+    assert error_of(top) == "nmae: unknown key (allowed: name, battery, charger, schedule, evse_id, window)"
     in_list = write(tmp_path, "b.json", '{"schedule": [{"start": 0, "power": 1}, {"start": 1, "pwr": 2, "power": 3}]}')
     assert error_of(in_list) == "schedule[1].pwr: unknown key (allowed: start, power)"
 
@@ -123,6 +142,13 @@ def test_syntax_errors_give_the_line(tmp_path: Path) -> None:
     assert "syntax error: " in error_of(bad_toml)
     unterminated = write(tmp_path, "end.toml", 'name = "x')
     assert error_of(unterminated).startswith("line 1")
+
+
+def test_validators_speak_for_themselves(tmp_path: Path) -> None:
+    field = write(tmp_path, "a.toml", 'evse_id = "DE-1"\n')
+    assert error_of(field) == "evse_id: must be written with '*' separators (got 'DE-1')"
+    table = write(tmp_path, "b.toml", "[window]\nlow = 5\nhigh = 1\n")
+    assert error_of(table) == "window: low 5 is above high 1"
 
 
 def test_duplicate_json_key(tmp_path: Path) -> None:

@@ -143,7 +143,7 @@ def test_charging_at_the_requested_current_reaches_the_target(config: BatteryCon
                                                                        config.max_power / config.max_voltage))
     now, tick = 0.0, budget / 500
     while not battery.reached_target:
-        assert now <= budget + tick, "the target was not reached"
+        assert now <= budget + 2 * tick, "the target was not reached"  # one tick to credit, one for rounding
         battery.deliver(battery.target_voltage(), battery.target_current(), now)
         assert battery.target_voltage() <= config.max_voltage
         assert battery.target_current() <= config.max_current

@@ -178,9 +178,11 @@ def _problem(detail: Any, location: tuple[str | int, ...], schema: type[BaseMode
         return f"must be {symbol} {_number(context.get(bound))}{got}"
     if kind in ("literal_error", "enum"):
         return f"must be one of {context.get('expected')}{got}"
-    if kind == "value_error":
-        return str(context.get("error", detail["msg"])) + got
     message: str = detail["msg"]
+    if kind in ("value_error", "assertion_error"):
+        # A validator's own words; a check over a whole table names no single value.
+        message = str(context.get("error", message))
+        return message + ("" if isinstance(detail.get("input"), dict | list) else got)
     message = message.removeprefix("Value error, ").removeprefix("Assertion failed, ")
     if message.startswith("Input should be "):
         message = "must be " + message.removeprefix("Input should be ")
