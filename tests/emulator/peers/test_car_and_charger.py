@@ -187,3 +187,39 @@ def test_close_leaves_the_world_quiet() -> None:
     station.run(100.0)
     assert not station.world.wire.plugged and not station.world.wire.oscillator
     assert not station.world.network.listening
+
+
+def test_unplug_during_slac_then_the_car_is_gone() -> None:
+    station = Station(car(unplug_at=SessionPoint.SLAC, fault_delay=0.1))
+    station.run(60.0)
+    assert station.car.end is None and station.car.evcc is None
+    assert not station.world.wire.plugged
+    assert station.world.wire.duty_cycle == 1000 and not station.charger.matching
+    assert station.charger.sessions == []
+
+
+def test_silent_while_charging_ends_the_charge() -> None:
+    station = Station(car(protocols=(DIN,), silent_at=SessionPoint.CHARGING, fault_delay=1.0))
+    station.run(200.0)
+    [record] = station.charger.sessions
+    assert record.end is not None and record.end.kind is SessionEndKind.TIMEOUT
+    assert station.charger.stage.present(station.clock.now()) == (0.0, 0.0)
+
+
+def test_slac_is_retried_after_a_failure() -> None:
+    clock = ManualClock()
+    world = World.create(clock, PlcLinkConfig(slac_startup=0.2, characterization=0.2, match_and_join=0.2,
+                                              max_attenuation=5.0))  # nothing matches
+    charger = SimulatedChargerPeer(world)
+    SimulatedCar(world, car())
+    attempts: list[bool] = []
+    original = world.plc.start_matching
+
+    def counting(role: Role, **kwargs: object) -> None:
+        attempts.append(role is Role.EVSE)
+        original(role, **kwargs)  # type: ignore[arg-type]
+
+    world.plc.start_matching = counting  # type: ignore[method-assign]
+    clock.advance(120.0)
+    assert attempts.count(False) >= 3  # the car keeps trying while the 5 % stays
+    assert charger.sessions == []

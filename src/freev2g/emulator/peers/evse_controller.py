@@ -18,6 +18,7 @@ It answers every step at once from a :class:`~freev2g.models.PowerStage` (normal
 
 from __future__ import annotations
 
+import logging
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,6 +27,8 @@ from freev2g.emulator.v2g import messages as m
 from freev2g.emulator.v2g.decision import Decision
 from freev2g.emulator.v2g.secc_api import SeccOffer, SessionEnd, SessionInfo
 from freev2g.models import ChargerLimits, IsolationVerdict, PowerStage
+
+log = logging.getLogger("freev2g.emulator.peers")
 
 _ISOLATION_LEVEL = {
     IsolationVerdict.VALID: m.IsolationLevel.VALID,
@@ -131,13 +134,18 @@ class SimulatedEvseController:
         self.record.dc = dc
         three_phase = request.requested_energy_transfer_mode is m.EnergyTransferModeType.AC_THREE_PHASE_CORE
         self._phases = 3 if three_phase else 1
-        if dc and request.dc_ev_charge_parameter is not None:
-            ev = request.dc_ev_charge_parameter
-            self.stage.set_ev_limits(ev.ev_maximum_voltage_limit, ev.ev_maximum_current_limit,
-                                     ev.ev_maximum_power_limit)
-        elif request.ac_ev_charge_parameter is not None:
-            ac = request.ac_ev_charge_parameter
-            self.stage.set_ev_limits(ac.ev_max_voltage, ac.ev_max_current, None)
+        try:
+            if dc and request.dc_ev_charge_parameter is not None:
+                ev = request.dc_ev_charge_parameter
+                self.stage.set_ev_limits(ev.ev_maximum_voltage_limit, ev.ev_maximum_current_limit,
+                                         ev.ev_maximum_power_limit)
+            elif request.ac_ev_charge_parameter is not None:
+                ac = request.ac_ev_charge_parameter
+                self.stage.set_ev_limits(ac.ev_max_voltage, ac.ev_max_current, None)
+        except ValueError as error:  # a zero, negative or non-finite limit from the EV
+            log.info("simulated charger: %s", error)
+            return Decision.of(m.ChargeParameterDiscoveryRes(
+                response_code=m.ResponseCode.FAILED_WRONG_CHARGE_PARAMETER))
         self._schedule = self._schedule_entries(request.max_entries_sa_schedule_tuple)
         self._schedule_origin = self._now()
         self._apply_schedule()
@@ -167,9 +175,11 @@ class SimulatedEvseController:
     def pre_charge(self, request: m.PreChargeReq) -> Decision[m.PreChargeRes]:
         self._note(request)
         now = self._now()
-        self.stage.pre_charge(request.ev_target_voltage, request.ev_target_current, now)
+        code = self._guarded(lambda: self.stage.pre_charge(request.ev_target_voltage,
+                                                           request.ev_target_current, now))
         voltage, _ = self.stage.present(now)
-        return Decision.of(m.PreChargeRes(dc_evse_status=self._dc_status(), evse_present_voltage=voltage))
+        return Decision.of(m.PreChargeRes(response_code=code, dc_evse_status=self._dc_status(),
+                                          evse_present_voltage=voltage))
 
     def power_delivery(self, request: m.PowerDeliveryReq) -> Decision[m.PowerDeliveryRes]:
         self._note(request)
@@ -193,17 +203,23 @@ class SimulatedEvseController:
         self._note(request)
         now = self._now()
         self._sample(now)
-        if request.ev_maximum_voltage_limit is not None and request.ev_maximum_current_limit is not None:
-            self.stage.set_ev_limits(request.ev_maximum_voltage_limit, request.ev_maximum_current_limit,
-                                     request.ev_maximum_power_limit)
-        self._apply_schedule()
-        self.stage.set_target(request.ev_target_voltage, request.ev_target_current, now)
+        def regulate() -> None:
+            if request.ev_maximum_voltage_limit is not None and request.ev_maximum_current_limit is not None:
+                self.stage.set_ev_limits(request.ev_maximum_voltage_limit, request.ev_maximum_current_limit,
+                                         request.ev_maximum_power_limit)
+            self._apply_schedule()
+            self.stage.set_target(request.ev_target_voltage, request.ev_target_current, now)
+
+        code = self._guarded(regulate)
+        if not code.ok:
+            self.stage.stop(now)
         voltage, current = self.stage.present(now)
         self._last_sample = (now, voltage * current)
         current_limit, voltage_limit, power_limit = self.stage.limits_achieved(now)
         limits = self.limits
         return Decision.of(m.CurrentDemandRes(
-            dc_evse_status=self._dc_status(), evse_present_voltage=voltage, evse_present_current=current,
+            response_code=code, dc_evse_status=self._dc_status(), evse_present_voltage=voltage,
+            evse_present_current=current,
             evse_current_limit_achieved=current_limit, evse_voltage_limit_achieved=voltage_limit,
             evse_power_limit_achieved=power_limit, evse_maximum_voltage_limit=limits.max_voltage,
             evse_maximum_current_limit=limits.max_current, evse_maximum_power_limit=self._power_now(),
@@ -239,6 +255,16 @@ class SimulatedEvseController:
 
     def _note(self, request: m.V2gRequest) -> None:
         self.record.requests.append(request.name)
+
+    @staticmethod
+    def _guarded(action: Callable[[], None]) -> m.ResponseCode:
+        """Run a power stage command; a target or limit it refuses (negative, NaN) fails the step."""
+        try:
+            action()
+        except ValueError as error:
+            log.info("simulated charger: %s", error)
+            return m.ResponseCode.FAILED
+        return m.ResponseCode.OK
 
     def _sample(self, now: float) -> None:
         """Energy of the output held since the last loop request (the car integrates the same way)."""
