@@ -110,6 +110,7 @@ class MemoryNetwork:
         self._ends: list[_MemoryEnd] = []
         self.connections = 0  # opened so far
         self.closed = 0  # closed at both ends so far
+        self.on_connected: list[Callable[[], None]] = []  # observers: a connection opened
         self.on_closed: list[Callable[[], None]] = []  # observers: a connection ended (session counts)
 
     @property
@@ -133,6 +134,8 @@ class MemoryNetwork:
             self.connections += 1
             self._accept(secc)
             done(evcc)
+            for observer in list(self.on_connected):
+                observer()
 
         if self._accept is not None and self.up():
             self.clock.call_later(2 * self.latency, attempt)  # SDP round trip, then TCP connect
