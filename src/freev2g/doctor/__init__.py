@@ -7,7 +7,7 @@ the service states and the PLC link. Only Ping and Get commands reach the module
 """
 
 from freev2g.doctor.check import Check, Verdict, exit_status, format_json, format_text
-from freev2g.doctor.module import check_module
+from freev2g.doctor.module import check_module, diagnose
 from freev2g.doctor.runner import DoctorOptions, Probes, host_checks, run_doctor
 
 __all__ = [
@@ -16,6 +16,7 @@ __all__ = [
     "Probes",
     "Verdict",
     "check_module",
+    "diagnose",
     "exit_status",
     "format_json",
     "format_text",

@@ -16,6 +16,7 @@ import os
 import socket
 import stat
 import struct
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from freev2g.doctor.check import Check
@@ -78,12 +79,16 @@ def check_raw_socket_permission(access: RawSocketAccess) -> Check:
                       PERMISSION_HINT)
 
 
-def check_device_permissions(paths: list[str]) -> Check:
+def can_read_write(path: str) -> bool:
+    return os.access(path, os.R_OK | os.W_OK)
+
+
+def check_device_permissions(paths: list[str], access: Callable[[str], bool] = can_read_write) -> Check:
     """Read and write access to each existing device; missing ones are the device check's."""
     present = [path for path in paths if os.path.exists(path)]
     if not present:
         return Check.skip(PERMISSIONS, f"nothing to check: {', '.join(paths)} missing (see {SPI_DEVICE})")
-    denied = [path for path in present if not os.access(path, os.R_OK | os.W_OK)]
+    denied = [path for path in present if not access(path)]
     if not denied:
         return Check.ok(PERMISSIONS, f"read/write access to {', '.join(present)}")
     groups = sorted({_group_of(path) for path in denied})

@@ -210,8 +210,7 @@ def check_plc_link(slac_state: SlacState | None) -> Check:
 
 async def check_module(link: Link, *, pings: int = 3, timeout: float = 1.0,
                        module_mac: str | None = None) -> list[Check]:
-    """Every module check in order. ``module_mac`` (the ``-m`` of an Ethernet link) enables the
-    module MAC check, read from the link's ``unexpected_sources``."""
+    """Open a client on ``link``, run :func:`diagnose` and close it again."""
     wb = Whitebeet(link, command_timeout=timeout, busy_deadline=timeout)
     try:
         try:
@@ -220,13 +219,17 @@ async def check_module(link: Link, *, pings: int = 3, timeout: float = 1.0,
             return [Check.fail(REACHABILITY, f"cannot open {link.description}: {exc}",
                                "fix what the message names, then run the doctor again"),
                     *skipped(MODULE_CHECKS[1:], f"{REACHABILITY} failed", module_mac is not None)]
-        return await _checks(wb, link, pings, timeout, module_mac)
+        return await diagnose(wb, pings=pings, timeout=timeout, module_mac=module_mac)
     finally:
         await wb.close()
 
 
-async def _checks(wb: Whitebeet, link: Link, pings: int, timeout: float,
-                  module_mac: str | None) -> list[Check]:
+async def diagnose(wb: Whitebeet, *, pings: int = 3, timeout: float = 1.0,
+                   module_mac: str | None = None) -> list[Check]:
+    """Every module check in order, on an open client (which stays open). ``module_mac`` (the
+    ``-m`` of an Ethernet link) adds the module MAC check, read from the link's
+    ``unexpected_sources``."""
+    link = wb.link
     result = await ping_module(wb, pings, timeout)
     unexpected: list[str] = list(getattr(link, "unexpected_sources", []))
     hint = getattr(link, "no_reply_hint", None) or "check the connection and that the module is powered"
