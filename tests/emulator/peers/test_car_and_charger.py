@@ -223,3 +223,32 @@ def test_slac_is_retried_after_a_failure() -> None:
     clock.advance(120.0)
     assert attempts.count(False) >= 3  # the car keeps trying while the 5 % stays
     assert charger.sessions == []
+
+
+class EvSlac:
+    def __init__(self) -> None:
+        self.events: list[str] = []
+
+    def slac_matched(self) -> None:
+        self.events.append("matched")
+
+    def slac_failed(self) -> None:
+        self.events.append("failed")
+
+    def bcb_toggling_started(self, window_ms: int) -> None:
+        self.events.append("bcb started")
+
+    def bcb_toggling_finished(self) -> None:
+        self.events.append("bcb finished")
+
+
+def test_a_car_that_stays_plugged_in_can_match_again() -> None:
+    station = Station(car(protocols=(ISO,), unplug_after_session=False))
+    station.run()
+    assert station.car.end is not None and station.world.wire.plugged
+    other = EvSlac()  # the EV side starts a new matching for its next session
+    station.world.plc.attach(Role.EV, other)
+    station.world.plc.start_matching(Role.EV, validation=False, attenuation=bytes(58))
+    station.clock.advance(5.0)
+    assert other.events == ["matched"]
+    assert station.world.network.listening

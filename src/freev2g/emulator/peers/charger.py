@@ -6,6 +6,8 @@ It does what an EVSE module and its host do together (hci-reference §5.7), deci
   (state B) it switches to 5 % (ISO 15118-3: digital communication) and starts SLAC matching as
   the EVSE; back to 100 % and SLAC stopped when the car unplugs;
 * SLAC failed while the car is still plugged in: matching starts again after ``slac_retry_delay``;
+  the link lost while it stays plugged in (the EV starts a new matching for its next session):
+  matching starts again at once;
 * once matched it listens on the V2G network and runs a :class:`~freev2g.emulator.v2g.secc.Secc`
   on every accepted connection, one at a time, with a :class:`SimulatedEvseController` driving a
   :class:`~freev2g.models.SimulatedCharger` (or any :class:`~freev2g.models.PowerStage`).
@@ -70,6 +72,7 @@ class SimulatedChargerPeer:
         self._closed = False
         self._unsubscribe: Callable[[], None] = world.wire.subscribe(Role.EVSE, self._cp_changed)
         world.plc.attach(Role.EVSE, self)
+        world.plc.on_link.append(self._link_changed)
         world.wire.set_duty_cycle(X1)
         world.wire.set_oscillator(True)
         self._cp_changed(world.wire.reading(Role.EVSE))
@@ -85,6 +88,8 @@ class SimulatedChargerPeer:
         self._closed = True
         self._cancel_retry()
         self._unsubscribe()
+        if self._link_changed in self.world.plc.on_link:
+            self.world.plc.on_link.remove(self._link_changed)
         if self.secc is not None and self.secc.active:
             self.secc.abort("charger closed")
         self.world.network.stop_listening()
@@ -126,6 +131,13 @@ class SimulatedChargerPeer:
     def slac_matched(self) -> None:
         self.matching = False
         self.world.network.listen(self._accept)
+
+    def _link_changed(self, linked: bool) -> None:
+        """A car that stays plugged in may match again (a new session, or the EV restarted SLAC):
+        be ready for it, as after plug-in."""
+        if not linked and not self._closed and not self.matching:
+            self._cancel_retry()
+            self._start_matching()
 
     def slac_failed(self) -> None:
         self.matching = False
