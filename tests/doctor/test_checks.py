@@ -178,3 +178,8 @@ def test_text_json_and_exit_status() -> None:
     assert exit_status(checks) == 1
     assert exit_status(checks[:2] + checks[3:]) == 0
     assert json.loads(format_json(checks[:2]))["ok"] is True
+
+
+def test_a_link_that_refuses_to_send_fails() -> None:
+    check = check_reachability(PingResult(1, [], send_error="hci-host is down"), 1.0, [], "hint")
+    assert check.verdict is Verdict.FAIL and check.detail == "cannot send: hci-host is down"

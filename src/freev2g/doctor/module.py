@@ -61,6 +61,7 @@ class PingResult:
     sent: int = 0
     round_trips: list[float] = field(default_factory=list)  # seconds, of the answered pings
     wrong_data: int = 0
+    send_error: str | None = None  # the link refused to send (interface gone down, ...)
 
     @property
     def answered(self) -> int:
@@ -80,6 +81,9 @@ async def ping_module(wb: Whitebeet, count: int, timeout: float) -> PingResult:
             reply = await wb.request(Ping(data=probe), timeout=timeout)
         except ClientError:
             continue
+        except TransportError as exc:
+            result.send_error = str(exc)
+            break
         if getattr(reply, "data", None) != probe:
             result.wrong_data += 1
             continue
@@ -96,6 +100,9 @@ def check_reachability(result: PingResult, timeout: float, unexpected_sources: S
             return Check.ok(REACHABILITY, f"{result.answered}/{result.sent} pings answered, {rtt}")
         return Check.warn(REACHABILITY, f"only {result.answered}/{result.sent} pings answered, {rtt}",
                           "frames are being lost: check the cable, or the load of the host")
+    if result.send_error is not None:
+        return Check.fail(REACHABILITY, f"cannot send: {result.send_error}",
+                          "check that the interface is up and has a link, then run the doctor again")
     if result.wrong_data:
         return Check.fail(REACHABILITY, f"{result.wrong_data}/{result.sent} pings answered with other data",
                           "the peer is not a WHITE beet speaking HCI, or the link corrupts frames")
