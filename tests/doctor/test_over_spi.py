@@ -11,7 +11,7 @@ from freev2g.emulator.clock import LoopClock
 from freev2g.transport import FakeSpiBus, SpiSlave, SpiTransport
 
 # Character devices anyone may read and write stand in for /dev/spidev0.0 and /dev/gpiochip0.
-DEVICES = {"spi_device": "/dev/null", "gpiochip": "/dev/zero"}
+SPI_DEVICE, GPIOCHIP = "/dev/null", "/dev/zero"
 
 
 async def test_spi_all_pass_without_a_mac_check() -> None:
@@ -19,7 +19,7 @@ async def test_spi_all_pass_without_a_mac_check() -> None:
     bus = FakeSpiBus(slave)
     module = build_module("V02_00_01", World.create(LoopClock()), bus.module_send)
     slave.on_data = module.receive
-    checks = await run_doctor(DoctorOptions(transport="spi", timeout=0.5, **DEVICES),
+    checks = await run_doctor(DoctorOptions(transport="spi", spi_device=SPI_DEVICE, gpiochip=GPIOCHIP, timeout=0.5),
                               Probes(open_link=lambda options: SpiTransport(bus)))
     assert [c.name for c in checks] == ["permissions", "SPI device", "HCI reachability", "firmware",
                                         "control pilot", "SLAC", "V2G", "PLC link"]
