@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import sys
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, TextIO
@@ -99,23 +101,46 @@ class LineReader:
             loop = asyncio.get_running_loop()
             self._queue = queue
 
+            def deliver(line: str | None) -> bool:
+                try:
+                    loop.call_soon_threadsafe(queue.put_nowait, line)
+                except RuntimeError:  # the loop is closed: nobody is waiting any more
+                    return False
+                return line is not None
+
             def read() -> None:
-                while True:
-                    try:
-                        line: str | None = self.stream.readline()
-                    except (OSError, ValueError):
-                        line = ""
-                    if not line:
-                        line = None
-                    try:
-                        loop.call_soon_threadsafe(queue.put_nowait, line)
-                    except RuntimeError:  # the loop is closed: nobody is waiting any more
+                for line in self._lines():
+                    if not deliver(line):
                         return
-                    if line is None:
-                        return
+                deliver(None)
 
             threading.Thread(target=read, name="stdin-lines", daemon=True).start()
         return self._queue
+
+    def _lines(self) -> Iterator[str]:
+        """Lines as they arrive. A stream with a file descriptor is read with ``os.read``, which
+        holds no lock of the stream's buffer, so a thread still waiting at exit cannot block the
+        interpreter's shutdown."""
+        try:
+            fd = self.stream.fileno()
+        except (AttributeError, OSError, ValueError):
+            while line := self.stream.readline():
+                yield line
+            return
+        pending = b""
+        while True:
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:
+                chunk = b""
+            if not chunk:
+                if pending:
+                    yield pending.decode(errors="replace")
+                return
+            pending += chunk
+            while b"\n" in pending:
+                line, pending = pending.split(b"\n", 1)
+                yield line.decode(errors="replace") + "\n"
 
     async def readline(self, timeout: float) -> str | None:
         """The next line without its newline; ``None`` at end of input; TimeoutError."""
