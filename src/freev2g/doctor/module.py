@@ -70,7 +70,8 @@ class PingResult:
 
 async def ping_module(wb: Whitebeet, count: int, timeout: float) -> PingResult:
     """``count`` Framing Pings one after the other, each with its own time-out, each with fresh
-    data the answer must echo (p49)."""
+    data the answer must echo (p49). Stops early when a ping went unanswered while frames came
+    from another MAC: the next pings would go to the same wrong address."""
     result = PingResult()
     loop = asyncio.get_running_loop()
     for _ in range(count):
@@ -80,6 +81,8 @@ async def ping_module(wb: Whitebeet, count: int, timeout: float) -> PingResult:
         try:
             reply = await wb.request(Ping(data=probe), timeout=timeout)
         except ClientError:
+            if getattr(wb.link, "unexpected_sources", None):
+                break
             continue
         except TransportError as exc:
             result.send_error = str(exc)
@@ -107,9 +110,13 @@ def check_reachability(result: PingResult, timeout: float, unexpected_sources: S
         return Check.fail(REACHABILITY, f"{result.wrong_data}/{result.sent} pings answered with other data",
                           "the peer is not a WHITE beet speaking HCI, or the link corrupts frames")
     if unexpected_sources:
-        return Check.fail(REACHABILITY, f"no answer to {result.sent} pings ({timeout:g} s each)",
+        return Check.fail(REACHABILITY, _no_answer(result.sent, timeout),
                           f"the module answers from another MAC: use -m {unexpected_sources[0]}")
-    return Check.fail(REACHABILITY, f"no answer to {result.sent} pings ({timeout:g} s each)", no_reply_hint)
+    return Check.fail(REACHABILITY, _no_answer(result.sent, timeout), no_reply_hint)
+
+
+def _no_answer(sent: int, timeout: float) -> str:
+    return f"no answer to {sent} ping{'s' if sent != 1 else ''} ({timeout:g} s each)"
 
 
 def check_module_mac(configured: bytes, unexpected_sources: Sequence[str], reachable: bool,
