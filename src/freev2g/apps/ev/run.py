@@ -31,14 +31,18 @@ from freev2g.apps.common import (
 )
 from freev2g.apps.console import Console
 from freev2g.apps.ev.session import Clocks, EndReason, EvSession, SessionSummary
-from freev2g.apps.ev.steps import match_slac_ev, start_slac_ev, wait_for_evse
+from freev2g.apps.ev.steps import evse_offers_charging, match_slac_ev, start_slac_ev, wait_for_evse
 from freev2g.client import ClientError, Whitebeet
 from freev2g.client.whitebeet import Link
 from freev2g.config.ev_schema import EvConfig
-from freev2g.hci.catalog import netconf
+from freev2g.hci.catalog import cp, netconf
+from freev2g.hci.catalog.cp import ControlPilotState
 from freev2g.hci.modules import Generation
 
 log = logging.getLogger("freev2g.apps.ev")
+
+UNPLUGGED_STATES = (ControlPilotState.E, ControlPilotState.F)  # what an EV measures without an EVSE
+UNPLUG_GRACE = 0.5  # s
 
 WELCOME = "Welcome to Codico Whitebeet EV reference implementation"
 
@@ -113,7 +117,6 @@ async def run_ev(link: Link, settings: EvSettings, console: Console) -> EvRunRes
     wb = await connect_module(link, console, iface=settings.iface, mac=settings.module_mac,
                               generation=settings.generation)
     result.firmware, result.generation = wb.firmware_version, wb.generation
-    ended_safely = False
     try:
         if settings.shown_config is not None:
             console.line(f"EV configuration: {settings.shown_config!r}")
@@ -122,22 +125,21 @@ async def run_ev(link: Link, settings: EvSettings, console: Console) -> EvRunRes
             await quietly(wb, netconf.SetPortMirrorState(state=netconf.OnOff.ON))
         clocks = Clocks(asyncio.get_running_loop().time, settings.time_scale)
         number = 0
+        linked = False
         while settings.session_limit is None or number < settings.session_limit:
             number += 1
-            ended_safely = False
-            summary = await _one_session(wb, settings, console, clocks, number)
-            ended_safely = True
+            summary = await _one_session(wb, settings, console, clocks, number, linked)
             result.sessions.append(summary)
             if not summary.reason.normal:
                 result.error = f"session {number}: {summary.reason.value}" + (
                     f" ({summary.detail})" if summary.detail else "")
                 break
+            linked = True
     except ClientError as exc:
         result.error = str(exc)
         console.line(f"Error: {exc}")
     finally:
-        if not ended_safely:
-            await _safe_end(wb)
+        await _safe_end(wb)
         console.line("EV loop finished")
         await wb.close()
         console.line("Goodbye!")
@@ -145,40 +147,67 @@ async def run_ev(link: Link, settings: EvSettings, console: Console) -> EvRunRes
 
 
 async def _one_session(wb: Whitebeet, settings: EvSettings, console: Console, clocks: Clocks,
-                       number: int) -> SessionSummary:
-    """One session from CP start to the safe end (which also prepares the next session: the EVSE
-    sees the EV's CP and SLAC start again, as after a re-plug)."""
+                       number: int, linked: bool) -> SessionSummary:
+    """One session. After a session that ended normally the CP and SLAC services keep running:
+    while the EVSE still offers a PWM the next V2G session starts on the same link (the EVSE kept
+    listening); once the EVSE went back to 100 % (it ended its side, or the cable was re-plugged)
+    the CP and SLAC steps run again. A failed session is abandoned (Stop Charging, CP state B,
+    Stop Session); the caller's safe end then stops the services."""
     config = settings.config
     pilot: PilotMonitor | None = None
     session: EvSession | None = None
     try:
-        pilot = await start_control_pilot(wb, console, Role.EV)
-        await start_slac_ev(wb, console, config.session)
-        try:
-            await wait_for_evse(wb, console, config.session.evse_timeout)
-        except SessionFailed as exc:
-            console.line(f"Error: {exc}")
-            return SessionSummary(number, EndReason.NO_EVSE, str(exc))
-        try:
-            await match_slac_ev(wb, console, config.session)
-        except SessionFailed as exc:
-            return SessionSummary(number, EndReason.SLAC_FAILED, str(exc))
+        if linked and evse_offers_charging(await _duty_cycle(wb)):
+            pilot = PilotMonitor(wb)
+            console.line("EVSE connected")
+        else:
+            if linked:
+                await stop_services(wb, Role.EV)
+            pilot = await start_control_pilot(wb, console, Role.EV)
+            await start_slac_ev(wb, console, config.session)
+            try:
+                await wait_for_evse(wb, console, config.session.evse_timeout)
+            except SessionFailed as exc:
+                console.line(f"Error: {exc}")
+                return SessionSummary(number, EndReason.NO_EVSE, str(exc))
+            try:
+                await match_slac_ev(wb, console, config.session)
+            except SessionFailed as exc:
+                return SessionSummary(number, EndReason.SLAC_FAILED, str(exc))
         pilot.vehicle_seen = True  # the EV end reports B-E only: E/F from now on means unplugged
         session = EvSession(wb, config, console, clocks, number, unplugged=pilot.unplugged,
                             print_battery=settings.print_battery)
         try:
-            return await session.run()
+            summary = await session.run()
         except SessionFailed as exc:
             console.line(f"Error: {exc}")
+            await session.abandon()
             return session.summary
+        if not summary.reason.normal and await _unplugged(pilot):
+            summary.reason, summary.detail = EndReason.UNPLUGGED, "the EVSE is gone (CP state E/F)"
+        return summary
     except asyncio.CancelledError:
         if session is not None:
             session.summary.reason = EndReason.INTERRUPTED
+            await session.abandon()
         raise
     finally:
         if pilot is not None:
             pilot.close()
-        await _safe_end(wb, session)
+
+
+async def _unplugged(pilot: PilotMonitor) -> bool:
+    """Whether the cable was pulled: a session error from a lost link may arrive before the CP
+    service has measured the unplug (it debounces the line), so give it a moment."""
+    try:
+        await pilot.wait_for(lambda state: state in UNPLUGGED_STATES, UNPLUG_GRACE)
+    except TimeoutError:
+        return pilot.unplugged.is_set()
+    return True
+
+
+async def _duty_cycle(wb: Whitebeet) -> int:
+    return (await wb.call(cp.GetPwmDutyCycle(), cp.GetPwmDutyCycle.Response)).duty_cycle
 
 
 async def _safe_end(wb: Whitebeet, session: EvSession | None = None) -> None:

@@ -78,9 +78,8 @@ class EndReason(enum.Enum):
 
     @property
     def normal(self) -> bool:
-        """The session ended by the protocol (not by a failure of the host, the module or the link)."""
-        return self in (EndReason.TARGET_REACHED, EndReason.EVSE_STOPPED, EndReason.REFUSED,
-                        EndReason.SESSION_ERROR)
+        """The session ended as a session should: the EV or the EVSE stopped charging."""
+        return self in (EndReason.TARGET_REACHED, EndReason.EVSE_STOPPED)
 
 
 @dataclass
