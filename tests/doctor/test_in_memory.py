@@ -14,7 +14,9 @@ from freev2g.doctor import Check, Verdict, check_module, diagnose, exit_status
 from freev2g.emulator.peers.car import CarConfig, SimulatedCar
 from freev2g.emulator.profiles import profile
 from freev2g.hci.catalog import cp, slac
+from freev2g.hci.frame import Frame
 from freev2g.transport import MemoryLink
+from tests.client.fake_module import FakeModule, echo_pings, reply
 from tests.doctor.emulated import emulated_module
 
 TIMEOUT = 0.5
@@ -100,3 +102,20 @@ async def test_a_shorted_pilot_warns() -> None:
     assert found["control pilot"].verdict is Verdict.WARN
     assert "state E (0 V, no pilot signal)" in found["control pilot"].detail
     assert found["control pilot"].fix == "check the CP line for a short to PE"
+
+
+async def test_rejected_gets_warn_and_a_rejected_firmware_query_fails() -> None:
+    def module(frame: Frame) -> list[bytes] | None:
+        return echo_pings(frame) or [reply(frame, b"\x05")]  # every Get: 0x05 not possible now
+
+    fake = FakeModule(module)
+    found = by_name(await check_module(fake, timeout=TIMEOUT))
+    assert found["HCI reachability"].verdict is Verdict.OK
+    assert found["firmware"] == Check.fail("firmware", "Get Firmware Version rejected: 0x05 unexpected message: not in a state"
+                                           " to execute the command",
+                                           "the module answers pings but not commands: restart it")
+    assert found["control pilot"].verdict is Verdict.WARN
+    assert "Get Mode rejected" in found["control pilot"].detail
+    assert found["SLAC"].verdict is Verdict.WARN and found["V2G"].verdict is Verdict.WARN
+    assert found["PLC link"].verdict is Verdict.SKIP
+    assert {f.module_id for f in fake.received} == {0x0E, 0x10, 0x29, 0x28, 0x27}

@@ -146,17 +146,15 @@ async def _get(wb: Whitebeet, command: Command, response_type: type[R], timeout:
         return str(exc)
 
 
-async def check_firmware(wb: Whitebeet, timeout: float) -> tuple[Check, Generation | None]:
+async def check_firmware(wb: Whitebeet, timeout: float) -> Check:
     answer = await _get(wb, system.GetFirmwareVersion(), system.GetFirmwareVersion.Response, timeout)
     if isinstance(answer, str):
-        return Check.fail(FIRMWARE, answer, "the module answers pings but not commands: restart it"), None
+        return Check.fail(FIRMWARE, answer, "the module answers pings but not commands: restart it")
     try:
         generation = generation_of(answer.version)
     except UnknownGeneration as exc:
-        return Check.warn(FIRMWARE, str(exc).split(";")[0],
-                          "run the applications with --generation v1 or v2"), None
-    return Check.ok(FIRMWARE, f"{answer.version}: API generation {generation.value}"
-                              f" ({MANUAL[generation]})"), generation
+        return Check.warn(FIRMWARE, str(exc).split(";")[0], "run the applications with --generation v1 or v2")
+    return Check.ok(FIRMWARE, f"{answer.version}: API generation {generation.value} ({MANUAL[generation]})")
 
 
 async def check_control_pilot(wb: Whitebeet, timeout: float) -> tuple[Check, ControlPilotMode | None]:
@@ -257,7 +255,7 @@ async def diagnose(wb: Whitebeet, *, pings: int = 3, timeout: float = 1.0,
         checks.append(check_module_mac(parse_mac(module_mac), unexpected, reachable, reported))
     if not reachable:
         return checks + skipped(MODULE_CHECKS[2:], f"{REACHABILITY} failed", True)
-    firmware, _generation = await check_firmware(wb, timeout)
+    firmware = await check_firmware(wb, timeout)
     pilot, cp_mode = await check_control_pilot(wb, timeout)
     slac_check, slac_state = await check_slac(wb, timeout)
     v2g = await check_v2g(wb, timeout, cp_mode)
