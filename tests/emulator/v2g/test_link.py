@@ -80,18 +80,41 @@ def test_close_reaches_the_peer_and_counts_one_closed_connection() -> None:
     assert rig.closed_events == 1
 
 
-def test_link_loss_closes_both_ends_at_once() -> None:
+def test_link_loss_closes_both_ends_after_what_was_on_its_way() -> None:
     rig = Rig()
     rig.listen()
     rig.connect()
     rig.clock.advance(0.05)
     evcc, secc = rig.connected[0], rig.accepted[0]
     assert evcc is not None
-    closes: list[str] = []
-    evcc.on_close = lambda: closes.append("evcc")
-    secc.on_close = lambda: closes.append("secc")
+    events: list[str] = []
+    evcc.on_close = lambda: events.append("evcc closed")
+    secc.on_close = lambda: events.append("secc closed")
+    evcc.on_message = lambda message: events.append(message.name)
+    secc.send(m.SessionStopRes())
     rig.network.drop_all()
-    assert sorted(closes) == ["evcc", "secc"] and rig.closed_events == 1
+    secc.send(m.ServiceDiscoveryRes())  # after the loss: never arrives
+    rig.clock.advance(0.0)
+    assert events == ["secc closed"]
+    rig.clock.advance(0.011)
+    assert events == ["secc closed", "SessionStopRes", "evcc closed"] and rig.closed_events == 1
+
+
+def test_close_arrives_after_the_last_message_sent_before_it() -> None:
+    rig = Rig()
+    rig.listen()
+    rig.connect()
+    rig.clock.advance(0.05)
+    evcc, secc = rig.connected[0], rig.accepted[0]
+    assert evcc is not None
+    events: list[str] = []
+    evcc.on_message = lambda message: events.append(message.name)
+    evcc.on_close = lambda: events.append("closed")
+    for _ in range(3):
+        secc.send(m.SessionStopRes())
+    secc.close()
+    rig.clock.advance(0.02)
+    assert events == ["SessionStopRes"] * 3 + ["closed"]
 
 
 def test_filter_drops_duplicates_and_delays() -> None:

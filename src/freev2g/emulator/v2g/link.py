@@ -11,12 +11,12 @@ as SDP would time out, and losing the PLC link closes every open connection.
 
 from __future__ import annotations
 
-import functools
+import collections
 import logging
 from collections.abc import Callable
 from typing import Protocol
 
-from freev2g.emulator.clock import Clock
+from freev2g.emulator.clock import Clock, Timer
 from freev2g.emulator.v2g.messages import V2gMessage
 
 log = logging.getLogger("freev2g.emulator.v2g")
@@ -59,6 +59,10 @@ class _MemoryEnd:
         self.on_message: Callable[[V2gMessage], None] | None = None
         self.on_close: Callable[[], None] | None = None
         self._open = True
+        # What travels to this end, in sending order (TCP never reorders): due time, then the
+        # message, or None for the FIN. One timer drains it, so equal due times keep their order.
+        self._inbox: collections.deque[tuple[float, V2gMessage | None]] = collections.deque()
+        self._pump: Timer | None = None
 
     @property
     def open(self) -> bool:
@@ -78,7 +82,7 @@ class _MemoryEnd:
         self._network.forget(self)
         peer = self.peer
         if peer is not None and peer.open:
-            self._network.clock.call_later(self._network.latency, peer.closed_by_peer)
+            peer.arrive(self._network.latency, None)
 
     def closed_by_peer(self) -> None:
         if not self._open:
@@ -88,9 +92,26 @@ class _MemoryEnd:
         if self.on_close is not None:
             self.on_close()
 
-    def receive(self, message: V2gMessage) -> None:
-        if self._open and self.on_message is not None:
-            self.on_message(message)
+    def arrive(self, delay: float, item: V2gMessage | None) -> None:
+        """``item`` (None: the peer's FIN) reaches this end ``delay`` seconds from now, after
+        everything sent before it."""
+        clock = self._network.clock
+        due = max(clock.now() + delay, self._inbox[-1][0] if self._inbox else 0.0)
+        self._inbox.append((due, item))
+        if self._pump is None:
+            self._pump = clock.call_later(due - clock.now(), self._drain)
+
+    def _drain(self) -> None:
+        self._pump = None
+        clock = self._network.clock
+        while self._inbox and self._inbox[0][0] <= clock.now() + 1e-9:
+            _, item = self._inbox.popleft()
+            if item is None:
+                self.closed_by_peer()
+            elif self._open and self.on_message is not None:
+                self.on_message(item)
+        if self._inbox:
+            self._pump = clock.call_later(self._inbox[0][0] - clock.now(), self._drain)
 
 
 class MemoryNetwork:
@@ -143,14 +164,15 @@ class MemoryNetwork:
             self.clock.call_later(SDP_TIMEOUT, attempt)  # retries until the SDP counter runs out
 
     def drop_all(self) -> None:
-        """The PLC link went down: every connection ends for both sides."""
+        """The PLC link went down: every connection ends for both sides, after what was already
+        on its way (the module sent it before the link went)."""
         for end in list(self._ends):
-            end.closed_by_peer()
+            end.arrive(0.0, None)
 
     def deliver(self, to: _MemoryEnd, message: V2gMessage) -> None:
         messages, delay = ([message], 0.0) if self.filter is None else self.filter(message)
         for item in messages:
-            self.clock.call_later(self.latency + delay, functools.partial(to.receive, item))
+            to.arrive(self.latency + delay, item)
 
     def forget(self, end: _MemoryEnd) -> None:
         if end not in self._ends:
