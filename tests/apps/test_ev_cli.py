@@ -88,3 +88,9 @@ async def test_signal_mid_session_ends_safely(sig: signal.Signals, status: int) 
     assert await asyncio.wait_for(run, 10) == status
     assert module.sent(v2g_ev.EVStopCharging) and isinstance(module.commands[-1], cp.Stop)
     assert console.lines[-2:] == ["EV loop finished", "Goodbye!"]
+
+
+def test_unknown_interface_is_one_line_and_status_1(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ev", "-i", "nosuch0"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "no network interface 'nosuch0'" in err

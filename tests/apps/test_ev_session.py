@@ -51,7 +51,7 @@ async def test_dc_session_prints_the_seed_lines_and_stops_at_the_target_soc() ->
     assert summary.energy_wh > 0
     expected_order = [
         "Welcome to Codico Whitebeet EV reference implementation", "Initiating framing interface",
-        "iface: eth0, mac: 00:01:01:63:77:31", "Set the CP mode to EV", "Start the CP service",
+        "iface: fake EV module, mac: 00:01:01:63:77:31", "Set the CP mode to EV", "Start the CP service",
         "Set SLAC to EV mode", "Start SLAC", "EVSE connected", "Start SLAC matching", "SLAC matching successful",
         "Set V2G mode to EV", "Set V2G configuration", "Set DC charging parameters", "Set AC charging parameters",
         "Create new charging session", "ControlPilot duty cycle: 5.0", '"Schedule Received" received',

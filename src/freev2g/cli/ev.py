@@ -25,6 +25,7 @@ from freev2g.cli.common import CliError, generation
 from freev2g.client import ClientError
 from freev2g.config import ConfigError, read_config_data
 from freev2g.config.ev_schema import DEFAULT_FILE, EvConfig, load_ev_config
+from freev2g.transport import TransportError
 
 
 def register(commands: Any) -> None:
@@ -122,7 +123,7 @@ async def main(link: Any, settings: EvSettings, console: Console) -> int:
             if interrupts.exit_status is not None:
                 return interrupts.exit_status
             raise
-        except ClientError as exc:
+        except (ClientError, TransportError, OSError) as exc:  # no module, no interface, no permission
             raise CliError(f"ev: {exc}", 1) from None
     if result.error:
         print(f"freev2g: ev: {result.error}", file=sys.stderr)

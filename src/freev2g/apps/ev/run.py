@@ -55,7 +55,7 @@ class EvSettings:
     the protocol clock (demo); ``notes`` are printed right after the welcome line."""
 
     config: EvConfig = field(default_factory=EvConfig)
-    iface: str = "eth0"
+    iface: str | None = None  # None: the link's description
     mac: str = DEFAULT_MAC[Role.EV]
     generation: Generation | None = None
     time_scale: float = 1.0
@@ -114,8 +114,8 @@ async def run_ev(link: Link, settings: EvSettings, console: Console) -> EvRunRes
     for note in settings.notes:
         console.line(note)
     result = EvRunResult()
-    wb = await connect_module(link, console, iface=settings.iface, mac=settings.module_mac,
-                              generation=settings.generation)
+    wb = await connect_module(link, console, iface=settings.iface or link.description,
+                              mac=settings.module_mac, generation=settings.generation)
     result.firmware, result.generation = wb.firmware_version, wb.generation
     try:
         if settings.shown_config is not None:
