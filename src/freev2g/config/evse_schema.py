@@ -172,7 +172,8 @@ class TimeoutSettings(Section):
     ev_connect: Seconds | None = None  # None: wait for the EV as long as it takes (seed)
     slac_matching: Seconds = 60  # the module gives up after 50 s (p107)
     session_idle: Seconds = 30  # no V2G message for this long ends the session (seed)
-    session_start: Seconds = 60  # from SLAC success to Session Started
+    session_start: Seconds = 60  # from Start V2G to Session Started
+    authorization_prompt: Seconds | None = None  # operator's time at most; None: the module's deadline - 1 s
 
 
 class EvseSettings(Section):

@@ -52,7 +52,7 @@ async def run_evse(link: Link, settings: EvseSettings, console: Console, *,
     be reached or the settings do not suit its firmware.
     """
     result = EvseRunResult()
-    auth: Authorizer = authorizer(settings.authorization, reader)
+    auth: Authorizer = authorizer(settings.authorization, reader, settings.timeouts.authorization_prompt)
     console.line(WELCOME)
     wb = await common.connect_module(link, console, iface=iface or settings.interface or link.description,
                                      mac=settings.mac, generation=generation)
@@ -111,6 +111,9 @@ async def _sessions(ctx: EvseContext, result: EvseRunResult) -> None:
         ctx.driver.reset_session()
         try:
             await common.start_slac(wb, console, Role.EVSE)
+            if len(result.sessions) > 1 and ctx.pilot.vehicle_seen:
+                console.line("Wait until the EV is unplugged")  # a new session needs a new plug-in
+                await common.wait_for_unplug(ctx.pilot, settings.timeouts.ev_connect)
             await common.wait_for_vehicle(ctx.pilot, console, settings.timeouts.ev_connect)
             await common.match_slac_evse(wb, console, settings.timeouts.slac_matching)
             session_type = V1Session if wb.generation is Generation.V1 else V2Session

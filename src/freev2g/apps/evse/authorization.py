@@ -165,11 +165,14 @@ class LineReader:
 class Prompt:
     """Asks the operator, as the seed did, but within the module's deadline."""
 
-    def __init__(self, reader: LineReader | None = None) -> None:
+    def __init__(self, reader: LineReader | None = None, limit: float | None = None) -> None:
         self.reader = reader or LineReader()
+        self.limit = limit
 
     async def decide(self, request: AuthorizationRequest, console: Console) -> bool:
         window = answer_window(request.timeout_s)
+        if self.limit is not None:
+            window = min(window, self.limit)
         shown = number(int(window)) if window >= 1 else number(round(window, 1))
         console.prompt(f'Authorize the vehicle? Type "yes" or "no" in the next {shown}s: ')
         try:
@@ -191,7 +194,7 @@ class Prompt:
         return False
 
 
-def authorizer(mode: str, reader: LineReader | None = None) -> Authorizer:
+def authorizer(mode: str, reader: LineReader | None = None, prompt_limit: float | None = None) -> Authorizer:
     """The authorizer for an ``--authorize`` value (validated by the settings)."""
     if mode == "always":
         return AlwaysAuthorize()
@@ -200,5 +203,5 @@ def authorizer(mode: str, reader: LineReader | None = None) -> Authorizer:
     if mode.startswith("allowlist:"):
         return AllowList(mode.removeprefix("allowlist:"))
     if mode == "prompt":
-        return Prompt(reader)
+        return Prompt(reader, prompt_limit)
     raise ValueError(f"authorization mode {mode!r}")

@@ -117,10 +117,11 @@ class SessionBase:
         return self.summary
 
     async def _receive(self, inbox: Any) -> None:
-        idle = self.ctx.settings.timeouts.session_idle
+        timeouts = self.ctx.settings.timeouts
         while True:
             if self._failure is not None:
                 raise self._failure
+            idle = timeouts.session_idle if self.summary.session_id else timeouts.session_start
             try:
                 message = await inbox.get(idle)
             except TimeoutError:

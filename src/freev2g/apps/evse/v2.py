@@ -64,6 +64,7 @@ class V2Session(SessionBase):
     _authorizing: bool = False
     _cable_check_running: bool = False
     _last_push: float | None = None
+    _shown_dc: tuple[Any, ...] | None = None
 
     async def configure(self) -> None:
         settings = self.ctx.settings
@@ -217,6 +218,14 @@ class V2Session(SessionBase):
             self._pusher = asyncio.create_task(self._push(), name="evse-updates")
 
     def _dc_changed(self, message: v2.EVSEDCChargeParametersChanged) -> None:
+        self._follow_ev(message)
+        shown = (message.max_current, message.max_voltage, message.max_power, message.target_voltage,
+                 message.target_current, message.soc, message.charging_complete,
+                 message.bulk_charging_complete)
+        if shown == self._shown_dc:
+            log.debug("DC charge parameters: only the remaining times changed")
+            return  # the module reports every CurrentDemandReq; print what changed, like v1 prints requests
+        self._shown_dc = shown
         self.say('"DC Charge Parameters Changed" received')
         self.ev_value("EV maximum current", message.max_current, "A")
         self.ev_value("EV maximum voltage", message.max_voltage, "V")
@@ -229,6 +238,8 @@ class V2Session(SessionBase):
             self.say(f"Bulk charging complete: {message.bulk_charging_complete}")
         self.ev_value("Remaining time to full SOC", message.remaining_time_to_full_soc, "s")
         self.ev_value("Remaining time to bulk SOC", message.remaining_time_to_bulk_soc, "s")
+
+    def _follow_ev(self, message: v2.EVSEDCChargeParametersChanged) -> None:
         driver = self.ctx.driver
         driver.set_ev_limits(message.max_voltage, message.max_current, message.max_power)
         self._targets = (float(message.target_voltage), float(message.target_current))
