@@ -375,6 +375,19 @@ def test_ac_session_stops_by_itself_after_charging_stopped(firmware: str) -> Non
     assert ev_host.code(ev.EVStopSession()) == 0x11  # the session is over
 
 
+def test_ac_stop_session_is_accepted_only_while_the_session_stops_by_itself() -> None:
+    ev_host = EvHost()
+    ev_host.charge_for = None
+    ev_host.start(AC)
+    assert ev_host.run(until=ev.EVChargingStarted)
+    assert ev_host.code(ev.EVStopSession()) == 0x11  # still charging
+    ev_host.ok(ev.EVStopCharging(renegotiation=False))
+    ev_host.network.latency = 0.02  # SessionStop takes longer than the host's reaction
+    ev_host.answers[ev.EVChargingStopped] = ev.EVStopSession()  # as the seed does (v1-api §4.4)
+    assert ev_host.run(until=ev.EVSessionStopped)
+    assert ev_host.milestones() == AC_FLOW
+
+
 def test_commands_out_of_their_step_are_wrong_state() -> None:
     ev_host = EvHost()
     steps = [ev.EVStartCableCheck(), ev.EVStartPreCharging(), ev.EVStartCharging(),

@@ -24,8 +24,8 @@ Decisions where the manual is silent (each is tested):
   (strict timing) ends the session: 0xCD 8 "unspecified", then 0xCB.
 * Stop Charging is accepted while charging (after 0xC8), or as the answer to a notification
   that came earlier (the charge loop then ends after its first request); Stop Session only
-  after 0xCA;
-  an AC session needs no Stop Session and answers 0xAE with OK until it has stopped.
+  after 0xCA. An AC session needs no Stop Session: 0xAE is OK between 0xC9 and 0xCB (the seed
+  sends it on 0xC9), else 0x11.
 * The session error code comes from the EVSE's failure code named in the engine's reason
   (FAILED_WrongChargeParameter is 3, ...); timeouts, sequence errors and a lost connection are
   8 "unspecified".
@@ -74,6 +74,7 @@ class EvSession:
         self.evse_id = ""
         self.negotiated = False  # 0xC0 was sent: the host may update its parameters (p231)
         self.charging = False
+        self.ac_stopping = False  # 0xC9 was sent: SessionStop follows by itself
         self.ended = False
         self.detached = False  # after a module restart nothing reaches the host any more
         self.schedules: tuple[m.SAScheduleTuple, ...] = ()
@@ -151,8 +152,8 @@ class EvSession:
         return True
 
     def stop_session(self) -> bool:
-        if not self.dc:
-            return not self.ended  # AC stops by itself (p135): nothing to do
+        if not self.dc:  # AC stops by itself after Charging Stopped (p135): nothing left to do
+            return self.ac_stopping and not self.ended
         return self.pass_gate(STOP_SESSION)
 
     def set_profile(self, tuple_id: int, entries: tuple[m.ProfileEntry, ...]) -> int:
@@ -281,6 +282,7 @@ class EvSession:
                 self.emit(ev.EVChargingStarted())
             case EvStep.CHARGING_STOPPED:
                 self._charging_over()
+                self.ac_stopping = True
                 self.emit(ev.EVChargingStopped())
             case EvStep.POST_CHARGING_READY:
                 self._charging_over()
