@@ -31,6 +31,7 @@ from freev2g.transport import EthernetTransport
 log = logging.getLogger("freev2g.emulator")
 
 NEXT_CAR_DELAY = 1.0  # s between one car leaving and the next plugging in
+LINGER = 2.0  # s of service after the last session, for the host's safe end (stop SLAC, CP, ...)
 
 
 @dataclass(frozen=True)
@@ -108,13 +109,17 @@ class EmulatorRun:
                  else f"Ready for {opts.sessions} session(s).")
 
     def _session_ended(self) -> None:
+        """A V2G connection ended; the peers hear it in the same instant, so look a moment later."""
+        self.station.clock.call_later(0.0, self._count_session)
+
+    def _count_session(self) -> None:
         self.sessions_done += 1
         car = self.station.car
         outcome = car.end if car is not None else None
         detail = f": {outcome.kind.value} {outcome.reason}".rstrip() if outcome is not None else ""
         self.out(f"Session {self.sessions_done} ended{detail}")
         if self.options.sessions is not None and self.sessions_done >= self.options.sessions:
-            self.finished.set()
+            self.station.clock.call_later(LINGER, self.finished.set)
         elif car is not None:
             delay = self.options.car.unplug_delay + NEXT_CAR_DELAY
             self.station.clock.call_later(delay, self._next_car)
