@@ -14,6 +14,7 @@ Each session starts with the battery as configured (the same car arriving again)
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from dataclasses import dataclass, field
 from typing import Any
@@ -43,6 +44,7 @@ log = logging.getLogger("freev2g.apps.ev")
 
 UNPLUGGED_STATES = (ControlPilotState.E, ControlPilotState.F)  # what an EV measures without an EVSE
 UNPLUG_GRACE = 0.5  # s
+LINK_SETTLE = 1.0  # s
 
 WELCOME = "Welcome to Codico Whitebeet EV reference implementation"
 
@@ -129,6 +131,11 @@ async def run_ev(link: Link, settings: EvSettings, console: Console) -> EvRunRes
         while settings.session_limit is None or number < settings.session_limit:
             number += 1
             summary = await _one_session(wb, settings, console, clocks, number, linked)
+            if linked and summary.protocol is None and not summary.reason.normal \
+                    and summary.reason is not EndReason.INTERRUPTED:
+                # The link did not carry a new session after all: start over with CP and SLAC.
+                log.info("no session on the old link (%s): CP and SLAC again", summary.reason.value)
+                summary = await _one_session(wb, settings, console, clocks, number, False)
             result.sessions.append(summary)
             if not summary.reason.normal:
                 result.error = f"session {number}: {summary.reason.value}" + (
@@ -157,7 +164,7 @@ async def _one_session(wb: Whitebeet, settings: EvSettings, console: Console, cl
     pilot: PilotMonitor | None = None
     session: EvSession | None = None
     try:
-        if linked and evse_offers_charging(await _duty_cycle(wb)):
+        if linked and await _still_linked(wb):
             pilot = PilotMonitor(wb)
             console.line("EVSE connected")
         else:
@@ -204,6 +211,21 @@ async def _unplugged(pilot: PilotMonitor) -> bool:
     except TimeoutError:
         return pilot.unplugged.is_set()
     return True
+
+
+async def _still_linked(wb: Whitebeet) -> bool:
+    """Whether the EVSE still offers a PWM ``LINK_SETTLE`` s after a session: an EVSE that ends its
+    side goes back to 100 % within that time."""
+    with wb.statuses(cp.DutyCycleChanged) as changes:
+        if not evse_offers_charging(await _duty_cycle(wb)):
+            return False
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(LINK_SETTLE):
+                while True:
+                    change = await changes.get()
+                    if not evse_offers_charging(change.duty_cycle):
+                        return False
+    return evse_offers_charging(await _duty_cycle(wb))
 
 
 async def _duty_cycle(wb: Whitebeet) -> int:
