@@ -33,6 +33,7 @@ from freev2g.models.charger import PowerStage
 
 log = logging.getLogger("freev2g.apps.evse")
 
+UNPLUG_GRACE = 0.1  # s after the session's end in which state A means it was cut short by an unplug
 WELCOME = "Welcome to Codico Whitebeet EVSE reference implementation"
 
 
@@ -119,6 +120,11 @@ async def _sessions(ctx: EvseContext, result: EvseRunResult) -> None:
             session_type = V1Session if wb.generation is Generation.V1 else V2Session
             session = session_type(ctx, summary)
             await session.run()
+            if await common.wait_for_unplug(ctx.pilot, UNPLUG_GRACE):
+                # The module may report the end of a session cut short by an unplug before the
+                # CP service reports state A: still an unplug, not a completed session.
+                console.line("EV disconnected")
+                summary.end, summary.completed = "unplugged", False
         except SessionFailed as exc:
             log.info("session %d ended: %s", len(result.sessions), exc)
             if summary.end in ("not started", "waiting for the EV", "in session"):
