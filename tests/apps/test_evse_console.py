@@ -146,5 +146,5 @@ def test_v1_console_matches_the_seed_readme_line_by_line() -> None:
         value = mine.split(": ", 1)[1]
         pattern = VALUE.get(label(mine), NUMBER_WITH_UNIT)
         assert re.fullmatch(pattern, value), (mine, readme)
-    assert [line for line in run.lines if label(line) == "Schedule ID"][0] == \
-        [line for line in run.lines if label(line) == "Schedule ID"][1]  # the tuple chosen at start
+    at_start, at_stop = [line for line in run.lines if label(line) == "Schedule ID"]
+    assert at_start == at_stop  # the tuple chosen at Start Charging
