@@ -2,6 +2,6 @@
 sessions (v1-api §4.4 with the seed's faults fixed, hci-reference §5.8)."""
 
 from freev2g.apps.ev.run import EvRunResult, EvSettings, run_ev
-from freev2g.apps.ev.session import EndReason, SessionSummary
+from freev2g.apps.ev.summary import EndReason, SessionSummary
 
 __all__ = ["EndReason", "EvRunResult", "EvSettings", "SessionSummary", "run_ev"]

@@ -31,8 +31,9 @@ from freev2g.apps.common import (
     stop_services,
 )
 from freev2g.apps.console import Console
-from freev2g.apps.ev.session import Clocks, EndReason, EvSession, SessionSummary
+from freev2g.apps.ev.session import EvSession
 from freev2g.apps.ev.steps import evse_offers_charging, match_slac_ev, start_slac_ev, wait_for_evse
+from freev2g.apps.ev.summary import Clocks, EndReason, SessionSummary
 from freev2g.client import ClientError, Whitebeet
 from freev2g.client.whitebeet import Link
 from freev2g.config.ev_schema import EvConfig
