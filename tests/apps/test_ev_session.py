@@ -71,6 +71,7 @@ async def test_dc_session_prints_the_seed_lines_and_stops_at_the_target_soc() ->
              "EV Start Charging", "EV Stop Charging", "EV Stop Session"]
     assert [titles.index(t) for t in order] == sorted(titles.index(t) for t in order)
     assert module.sent(v2g_ev.EVStopCharging)[0].renegotiation is False
+    assert module.sent(v2g_ev.EVSetConfiguration)[0].ev_id == "00:01:01:63:77:31"  # the module's MAC
     assert_safe_end(module)
 
 

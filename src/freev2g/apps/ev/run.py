@@ -184,7 +184,7 @@ async def _one_session(wb: Whitebeet, settings: EvSettings, console: Console, cl
                 return SessionSummary(number, EndReason.SLAC_FAILED, str(exc))
         pilot.vehicle_seen = True  # the EV end reports B-E only: E/F from now on means unplugged
         session = EvSession(wb, config, console, clocks, number, unplugged=pilot.unplugged,
-                            print_battery=settings.print_battery)
+                            print_battery=settings.print_battery, module_mac=settings.module_mac)
         try:
             summary = await session.run()
         except SessionFailed as exc:

@@ -54,7 +54,8 @@ class EvSession:
     :class:`SessionFailed` (``reason`` says why) after which the caller ends safely."""
 
     def __init__(self, wb: Whitebeet, config: EvConfig, console: Console, clocks: Clocks, number: int, *,
-                 unplugged: asyncio.Event | None = None, print_battery: bool = True) -> None:
+                 unplugged: asyncio.Event | None = None, print_battery: bool = True,
+                 module_mac: str = "00:01:01:63:77:31") -> None:
         self.wb = wb
         self.config = config
         self.console = console
@@ -62,6 +63,7 @@ class EvSession:
         self.battery = Battery(config.battery_config())
         self.unplugged = unplugged or asyncio.Event()
         self.print_battery = print_battery
+        self.ev_id = config.ev.evid or module_mac  # the seed's default: the module's MAC (p123)
         self.evse = demand.EvseLimits()
         self.schedule: demand.Schedule | None = None
         self.phase = Phase.STARTING
@@ -101,9 +103,8 @@ class EvSession:
         self.console.line("Set V2G mode to EV")
         await self.wb.request(v2g_common.SetMode(mode=V2gMode.EV))
         self.console.line("Set V2G configuration")
-        evid = ev.evid or self.config.mac or "00:01:01:63:77:31"
         await self.wb.request(v2g_ev.EVSetConfiguration(
-            ev_id=evid, protocols=[Protocol(p) for p in ev.protocols],
+            ev_id=self.ev_id, protocols=[Protocol(p) for p in ev.protocols],
             payment_methods=[PaymentMethod(p) for p in ev.payment_method],
             energy_transfer_modes=[EnergyTransferMode(m) for m in ev.energy_transfer_mode],
             battery_capacity=b.capacity))
