@@ -30,7 +30,7 @@ import contextlib
 import enum
 import logging
 import signal
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 
 from freev2g.apps.console import Console
@@ -179,14 +179,23 @@ async def stop_services(wb: Whitebeet, role: Role) -> None:
     await quietly(wb, cp.Stop(), (UNEXPECTED,))
 
 
-async def safe_end(wb: Whitebeet, role: Role) -> None:
+ALL_SERVICES = ("v2g", "slac", "cp")
+
+
+async def safe_end(wb: Whitebeet, role: Role, running: Collection[str] = ALL_SERVICES) -> None:
     """V2G stopped, SLAC stopped, CP stopped (EVSE: back to X1, 100 %; EV: resistor level B),
-    whatever happened before. The caller brings its power stage to zero first. Never raises
-    for the module's answers; a closed client is skipped."""
+    whatever happened before; ``running`` names the services still to stop (so that each Stop
+    is sent once). The caller brings its power stage to zero first. Never raises for the
+    module's answers; a closed client is skipped."""
     if getattr(wb, "_closed", False):
         log.warning("safe end skipped: the connection to the module is closed")
         return
-    await stop_services(wb, role)
+    if "v2g" in running:
+        await stop_v2g(wb, role)
+    if "slac" in running:
+        await quietly(wb, slac.StopSlac(), (SLAC_WRONG_STATE,))
+    if "cp" in running:
+        await quietly(wb, cp.Stop(), (UNEXPECTED,))
     log.info("safe end: V2G, SLAC and CP stopped")
 
 

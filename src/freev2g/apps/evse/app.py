@@ -63,15 +63,17 @@ async def run_evse(link: Link, settings: EvseSettings, console: Console, *,
     loop = asyncio.get_running_loop()
     driver = ChargerDriver(stage or simulated_charger(settings.charger), loop.time)
     pilot: PilotMonitor | None = None
+    running: set[str] = set()  # the services the safe end must still stop
     try:
         if wb.generation is Generation.V1:
             check_v1_settings(settings, config_source)
         await common.stop_services(wb, Role.EVSE)
         if portmirror is not None:
             await common.quietly(wb, SetPortMirrorState(state=OnOff.ON if portmirror else OnOff.OFF))
+        running.add("cp")
         pilot = await common.start_control_pilot(wb, console, Role.EVSE)
         context = EvseContext(wb, settings, console, driver, auth, pilot)
-        await _sessions(context, result)
+        await _sessions(context, result, running)
         console.line("EVSE loop finished")
     except asyncio.CancelledError:
         task = asyncio.current_task()
@@ -88,7 +90,7 @@ async def run_evse(link: Link, settings: EvseSettings, console: Console, *,
     finally:
         driver.stop()
         try:
-            await common.safe_end(wb, Role.EVSE)
+            await common.safe_end(wb, Role.EVSE, running)
         finally:
             if pilot is not None:
                 pilot.close()
@@ -103,7 +105,7 @@ def _more(settings: EvseSettings, done: int) -> bool:
     return settings.sessions == "forever" or done < int(settings.sessions)
 
 
-async def _sessions(ctx: EvseContext, result: EvseRunResult) -> None:
+async def _sessions(ctx: EvseContext, result: EvseRunResult, running: set[str]) -> None:
     wb, console, settings = ctx.wb, ctx.console, ctx.settings
     assert ctx.pilot is not None
     while _more(settings, len(result.sessions)):
@@ -111,6 +113,7 @@ async def _sessions(ctx: EvseContext, result: EvseRunResult) -> None:
         result.sessions.append(summary)
         ctx.driver.reset_session()
         try:
+            running.update(("slac", "v2g"))
             await common.start_slac(wb, console, Role.EVSE)
             if len(result.sessions) > 1 and ctx.pilot.vehicle_seen:
                 console.line("Wait until the EV is unplugged")  # a new session needs a new plug-in
@@ -135,6 +138,7 @@ async def _sessions(ctx: EvseContext, result: EvseRunResult) -> None:
                 await common.stop_v2g(wb, Role.EVSE)
                 await common.return_to_x1(wb)
                 await common.quietly(wb, StopSlac(), (common.SLAC_WRONG_STATE,))
+                running.difference_update(("slac", "v2g"))
         log.info("session %d: %s", len(result.sessions), summary.to_json())
         if not summary.completed and summary.end == "no EV connected":
             break
