@@ -57,6 +57,7 @@ class ChargerDriver:
         self.ev_max_voltage = math.inf
         self.ev_max_current = math.inf
         self.ev_max_power: float | None = None
+        self.phases = 1  # AC three-phase: the power stage models one phase, energy counts three
         self._schedule: list[tuple[float, float]] = []  # (absolute start, power)
 
     @property
@@ -113,7 +114,7 @@ class ChargerDriver:
         now = self.clock()
         self._apply_schedule(now)
         voltage, current = self.stage.present(now)
-        self.delivery.sample(now, voltage * current)
+        self.delivery.sample(now, voltage * current * self.phases)
         return voltage, current
 
     def limits_achieved(self) -> tuple[bool, bool, bool]:
@@ -128,5 +129,6 @@ class ChargerDriver:
         self.isolation = None
         self.ev_max_voltage = self.ev_max_current = math.inf
         self.ev_max_power = None
+        self.phases = 1
         self._schedule = []
         self.stage.set_power_limit(None)

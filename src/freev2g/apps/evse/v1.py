@@ -32,7 +32,7 @@ from freev2g.config import ConfigError
 from freev2g.config.evse_schema import ScheduleSettings
 from freev2g.hci.catalog import v2g_common
 from freev2g.hci.catalog import v2g_evse_v1 as v1
-from freev2g.hci.catalog.v2g_types import PaymentMethod, ScheduleEntry, V2gMode
+from freev2g.hci.catalog.v2g_types import EnergyTransferMode, PaymentMethod, ScheduleEntry, V2gMode
 from freev2g.models.charger import IsolationVerdict
 
 log = logging.getLogger("freev2g.apps.evse")
@@ -201,6 +201,11 @@ class V1Session(SessionBase):
             self.ev_value("EV maximum current", ev.max_current, "A")
             self.ev_value("EV minimum current", ev.min_current, "A")
             self.summary.energy_transfer_mode = "AC"
+            # v1 does not tell the EV's choice: three-phase when only that is offered
+            modes = self.ctx.settings.modes
+            three = EnergyTransferMode.AC_THREE_PHASE in modes
+            three = three and EnergyTransferMode.AC_SINGLE_PHASE not in modes
+            self.ctx.driver.phases = 3 if three else 1
             self.ctx.driver.set_ev_limits(ev.max_voltage, ev.max_current, None)
             parameters = v1.AcDiscoveryParameters(rcd=False, nominal_voltage=charger.ac_nominal_voltage,
                                                   max_current=charger.ac_max_current)

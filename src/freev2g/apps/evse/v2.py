@@ -189,6 +189,7 @@ class V2Session(SessionBase):
         self._mode = EnergyTransferMode(message.energy_transfer_mode)
         self.say(f"Energy transfer mode: {mode_name(self._mode)}")
         self.summary.energy_transfer_mode = "DC" if self._mode.is_dc else "AC"
+        self.ctx.driver.phases = 3 if self._mode is EnergyTransferMode.AC_THREE_PHASE else 1
         self.ev_value("EV maximum voltage", message.max_voltage, "V")
         self.ev_value("EV maximum current", message.max_current, "A")
         self.ev_value("EV minimum current", message.min_current, "A")
