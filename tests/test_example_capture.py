@@ -22,9 +22,9 @@ def test_bundled_capture_equals_a_fresh_one(tmp_path: Path) -> None:
     assert fresh.read_bytes() == BUNDLED.read_bytes(), "run: python scripts/make_example_capture.py"
 
 
-def test_demo_decodes_the_whole_session_without_errors() -> None:
-    result = subprocess.run([sys.executable, "-m", "freev2g", "demo", "--json"], capture_output=True, text=True,
-                            check=False)
+def test_the_bundled_capture_decodes_the_whole_session_without_errors() -> None:
+    result = subprocess.run([sys.executable, "-m", "freev2g", "decode", "--json", "--generation", "v2",
+                             str(BUNDLED)], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
     records = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
     messages = [r["message"] for r in records]

@@ -1,31 +1,45 @@
-"""``freev2g demo``: show FreeV2G at work with nothing but this package installed.
+"""``freev2g demo``: a whole charging session with nothing but this package (issue 5 item 8).
 
-Until the emulator and the applications land, the demo decodes the bundled capture of a complete
-v2 EVSE session (``freev2g/data/example-evse-v2.pcap``; produced by
-``scripts/make_example_capture.py`` from the message catalog).
+An emulated EVSE module and an emulated EV module share one emulated cable; our EVSE application
+and our EV application drive them over in-memory links, all in this process. Both consoles are
+shown, each line prefixed with its role, then a summary: protocol, energy, duration, SOC, peak
+power, and how fast each host answered its module against the deadlines.
+
+``--speed X`` makes the battery charge X times faster than real time so that a session fits in
+seconds; the protocol itself (its messages, the hosts' deadlines) runs in real time.
 """
 
 from __future__ import annotations
 
 import argparse
-from importlib import resources
+import asyncio
 from typing import Any
 
-from freev2g.cli import decode
-from freev2g.hci.modules import Generation
-
-EXAMPLE = "example-evse-v2.pcap"
+from freev2g.apps.demo import DemoOptions, print_summary, run_demo
+from freev2g.cli.common import CliError
 
 
 def register(commands: Any) -> None:
-    parser = commands.add_parser("demo", help="demonstrate FreeV2G without hardware",
-                                 description="Decode the bundled example capture of an EVSE session.")
-    parser.add_argument("--json", action="store_true", help="one JSON object per line")
+    parser = commands.add_parser(
+        "demo", help="a whole session between our EVSE and EV applications on emulated modules",
+        description="Our EVSE and EV applications charge against each other on emulated modules.")
+    parser.add_argument("--protocol", choices=("din", "iso2"), default="iso2", help="default iso2")
+    parser.add_argument("--mode", choices=("dc", "ac"), default="dc", help="default dc")
+    parser.add_argument("--generation", choices=("v1", "v2"), default="v2",
+                        help="HCI API generation of both modules (default v2)")
+    parser.add_argument("--speed", type=float, default=DemoOptions.speed,
+                        help=f"battery time runs this much faster (default {DemoOptions.speed:g})")
+    parser.add_argument("--pcap", metavar="FILE", help="capture both hosts' HCI traffic")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    with resources.as_file(resources.files("freev2g.data") / EXAMPLE) as path:
-        print(f"FreeV2G demo: decoding the bundled capture of an EVSE session ({EXAMPLE})\n")
-        return decode.run(argparse.Namespace(inputs=[str(path)], generation=Generation.V2,
-                                             origin=None, module_mac=[], json=args.json))
+    if args.protocol == "din" and args.mode == "ac":
+        raise CliError("DIN SPEC 70121 has no AC charging: use --mode dc, or --protocol iso2")
+    if not 0 < args.speed <= 1000:
+        raise CliError(f"--speed {args.speed:g}: use a factor above 0 and at most 1000")
+    options = DemoOptions(protocol=args.protocol, mode=args.mode, generation=args.generation,
+                          speed=args.speed, pcap=args.pcap)
+    summary = asyncio.run(run_demo(options))
+    print_summary(summary)
+    return 0 if summary.ok else 1

@@ -101,6 +101,8 @@ class EmulatorRun:
         elif roles == {Role.EV}:
             self.station.add_charger(opts.charger)
             self.out("Simulated charger ready")
+        if Role.EV in roles:
+            self.station.plug_in_later()
         network = self.station.world.network
         network.on_closed.append(self._session_ended)
         if opts.restart_after is not None:
@@ -123,6 +125,8 @@ class EmulatorRun:
         elif car is not None:
             delay = self.options.car.unplug_delay + NEXT_CAR_DELAY
             self.station.clock.call_later(delay, self._next_car)
+        else:
+            self.station.replug()
 
     def _next_car(self) -> None:
         if self.finished.is_set() or self.station.car is None:

@@ -24,9 +24,14 @@ from freev2g.emulator.peers.car import CarConfig, SimulatedCar
 from freev2g.emulator.peers.charger import ChargerConfig, SimulatedChargerPeer
 from freev2g.emulator.port import TransportPort
 from freev2g.emulator.world import PlcLinkConfig
+from freev2g.pcap import PcapWriter
 from freev2g.transport import MemoryLink, MemoryTransport, Transport
 
 log = logging.getLogger("freev2g.emulator")
+
+PLUG_IN_DELAY = 0.5  # s from start to plugging the cable in when no simulated car does it
+EVSE_HOST_MAC = "00:22:22:22:22:22"
+EV_HOST_MAC = "00:22:22:22:22:23"
 
 # SLAC timings shortened for in-process runs (the demo, tests); `emulate` keeps the defaults.
 QUICK_PLC = PlcLinkConfig(slac_startup=0.2, characterization=0.2, match_and_join=0.2, bcb_window_ms=400)
@@ -69,6 +74,16 @@ class EmulatedStation:
         self.charger = SimulatedChargerPeer(self.world, config or ChargerConfig())
         return self.charger
 
+    def plug_in_later(self, delay: float = PLUG_IN_DELAY) -> None:
+        """Without a simulated car nobody plugs the cable in: the station does, ``delay`` from now
+        (an EV module's host drives the resistor, not the plug)."""
+        self.clock.call_later(delay, self.world.wire.plug_in)
+
+    def replug(self, unplug_after: float = PLUG_IN_DELAY, plug_after: float = 2 * PLUG_IN_DELAY) -> None:
+        """Between two sessions: the cable comes out and goes back in."""
+        self.clock.call_later(unplug_after, self.world.wire.unplug)
+        self.clock.call_later(unplug_after + plug_after, self.world.wire.plug_in)
+
     def report(self) -> dict[str, Any]:
         """Per module: the host reaction figures and misses, and the frame faults injected."""
         return {side.module.name: {**side.module.deadlines.report(),
@@ -110,6 +125,7 @@ class EmulatedStation:
             host, module_end = MemoryLink.pair(module_mac=EV_MAC)
             module = await station.add_module(firmware, module_end)
             station.add_charger(charger)
+            station.plug_in_later()
             yield InProcess(station, host, module)
         finally:
             await station.close()
@@ -118,15 +134,18 @@ class EmulatedStation:
     @asynccontextmanager
     async def pair(cls, evse_firmware: str = "V02_00_01", ev_firmware: str = "V01_00_06", *,
                    timing: Timing | None = None, faults: FrameFaults | None = None,
-                   plc_config: PlcLinkConfig | None = QUICK_PLC,
+                   plc_config: PlcLinkConfig | None = QUICK_PLC, capture: PcapWriter | None = None,
                    ) -> AsyncIterator[tuple[InProcess, InProcess]]:
-        """An emulated EVSE module and an emulated EV module on one cable (the demo)."""
+        """An emulated EVSE module and an emulated EV module on one cable (the demo); ``capture``
+        records both hosts' links (the EVSE host as EVSE_HOST_MAC, the EV host as EV_HOST_MAC)."""
         station = cls(plc_config=plc_config, timing=timing, faults=faults)
         try:
-            evse_host, evse_end = MemoryLink.pair(module_mac=EVSE_MAC)
-            ev_host, ev_end = MemoryLink.pair(module_mac=EV_MAC)
+            evse_host, evse_end = MemoryLink.pair(module_mac=EVSE_MAC, host_mac=EVSE_HOST_MAC,
+                                                  capture=capture)
+            ev_host, ev_end = MemoryLink.pair(module_mac=EV_MAC, host_mac=EV_HOST_MAC, capture=capture)
             evse = await station.add_module(evse_firmware, evse_end)
             ev = await station.add_module(ev_firmware, ev_end)
+            station.plug_in_later()
             yield InProcess(station, evse_host, evse), InProcess(station, ev_host, ev)
         finally:
             await station.close()
