@@ -9,21 +9,26 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import shutil
+import xml.etree.ElementTree as ET
 from importlib import resources
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import tests.catalog
 from freev2g.cli import main
 from freev2g.hci.ethernet import HciEthernetFrame, parse_mac
 from freev2g.hci.frame import Frame
+from freev2g.hci.message import Rejection, ResponseMessage, Status, declared
 from freev2g.hci.modules import Direction, Generation
 from freev2g.pcap import PcapWriter
 from freev2g.transport.capture import HOST_MAC, MODULE_MAC, Capture
 from freev2g.wireshark import generate, shipped_path
+from tests.strategies import for_struct
 from tests.vectors import Vector, frame_bytes
-from tests.wireshark.tshark_check import check_capture
+from tests.wireshark.tshark_check import check_capture, run_tshark, tshark_frames
 
 needs_tshark = pytest.mark.skipif(shutil.which("tshark") is None, reason="tshark is not installed (.ci/run installs it)")
 
@@ -75,8 +80,6 @@ def test_cli_reports_an_unwritable_output(tmp_path: Path, capsys: pytest.Capture
 
 
 def test_every_declared_message_is_in_the_tables() -> None:
-    from freev2g.hci.message import declared
-
     source = generate()
     for generation in Generation:
         for message in declared(generation):
@@ -84,8 +87,6 @@ def test_every_declared_message_is_in_the_tables() -> None:
 
 
 def test_the_vectors_cover_every_module_of_both_generations() -> None:
-    from freev2g.hci.message import declared
-
     for generation in Generation:
         in_vectors = {frame_bytes(v.hex)[1] for v in catalog_vectors() if generation in v.generations}
         declared_modules = {message.module_id for message in declared(generation)}
@@ -118,3 +119,101 @@ def test_tshark_uses_the_module_mac_preference(tmp_path: Path) -> None:
         writer.write(HciEthernetFrame(host, module, response).encode(), 1.0)
         writer.write(HciEthernetFrame(module, host, Frame(0x10, 0x40, 0x02).encode()).encode(), 2.0)
     assert check_capture(capture, "v2", module_macs=(MODULE_MAC,)) == 2
+
+
+def _message_frames(data: st.DataObject, generation: Generation) -> list[tuple[Direction, bytes]]:
+    """One drawn instance of every message declared for ``generation``, a host command first, and
+    a rejection of every command: the Lua readers meet every codec with values they have not seen."""
+    frames: list[tuple[Direction, bytes]] = []
+    messages = sorted(declared(generation), key=lambda m: (m.direction is not Direction.HOST, m.module_id, m.sub_id))
+    for request_id, message in enumerate(messages):
+        instance = data.draw(for_struct(message), label=message.title)
+        status = issubclass(message, Status)
+        frame = instance.to_frame(0xFF if status else request_id % 0xFF)
+        frames.append((message.direction, frame.encode(compute_checksum=bool(request_id % 2))))
+        if issubclass(message, ResponseMessage) and message.has_result:
+            code = data.draw(st.sampled_from([0x01, 0x04, 0x05, 0x10, 0x11, 0xFF]), label="result")
+            frames.append((Direction.MODULE, Rejection(message, code).to_frame(request_id % 0xFF).encode()))
+    return frames
+
+
+@needs_tshark
+@pytest.mark.parametrize("generation", list(Generation), ids=lambda g: g.value)
+@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                                                 HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_tshark_reads_every_declared_message_with_drawn_values(tmp_path: Path, generation: Generation,
+                                                              data: st.DataObject) -> None:
+    frames = _message_frames(data, generation)
+    capture = tmp_path / f"drawn-{generation.value}.pcap"
+    with PcapWriter(capture) as writer:
+        recorder = Capture(writer, local_mac=HOST_MAC, peer_mac=MODULE_MAC)
+        for direction, frame in frames:
+            (recorder.sent if direction is Direction.HOST else recorder.received)(frame)
+    assert check_capture(capture, generation.value) == len(frames)
+
+
+def _capture_of(path: Path, *frames: bytes) -> Path:
+    """Host frames to the module (the first frame of the conversation is the host's)."""
+    with PcapWriter(path) as writer:
+        recorder = Capture(writer, local_mac=HOST_MAC, peer_mac=MODULE_MAC)
+        for frame in frames:
+            recorder.sent(frame)
+    return path
+
+
+def _field_names(pdml: ET.Element) -> list[str]:
+    return [element.get("name", "") for element in pdml.iter("field")]
+
+
+@needs_tshark
+def test_the_check_fails_when_the_dissector_decodes_a_value_wrongly(tmp_path: Path) -> None:
+    """The comparison bites: a dissector that ignores the exponent of physical values fails it."""
+    wrong = tmp_path / "wrong.lua"
+    broken = generate().replace("return mantissa / 10 ^ (-exponent)", "return mantissa")
+    assert broken != generate()
+    wrong.write_text(broken, encoding="utf-8")
+    capture = tmp_path / "vectors.pcap"
+    write_vector_capture(capture, Generation.V2)
+    with pytest.raises(AssertionError, match="decoded"):
+        check_capture(capture, "v2", dissector=wrong)
+
+
+@needs_tshark
+def test_a_bad_checksum_is_flagged(tmp_path: Path) -> None:
+    good = bytearray(Frame(0x29, 0x41, 0x05).encode())
+    good[-2] ^= 0x01
+    pdml = run_tshark(_capture_of(tmp_path / "bad.pcap", bytes(good)), "v2")
+    names = _field_names(pdml)
+    assert "freev2g.checksum.bad" in names
+    status = next(e for e in pdml.iter("field") if e.get("name") == "freev2g.checksum.status")
+    assert status.get("show", "").startswith("wrong, expected 0x")
+
+
+@needs_tshark
+def test_a_payload_that_does_not_match_its_declaration_is_malformed(tmp_path: Path) -> None:
+    not_a_mode = Frame(0x29, 0x40, 0x05, b"\x07").encode()  # Set Mode: 7 is no ControlPilotMode
+    extra_byte = Frame(0x29, 0x41, 0x06, b"\x00").encode()  # Get Mode carries no payload
+    pdml = run_tshark(_capture_of(tmp_path / "malformed.pcap", not_a_mode, extra_byte), "v2")
+    experts = [e.get("showname", "") for e in pdml.iter("field") if e.get("name") == "freev2g.malformed"]
+    assert len(experts) == 2
+    assert "mode: 7 is not a" in experts[0]
+    assert "1 unexpected byte(s)" in experts[1]
+
+
+@needs_tshark
+def test_the_generation_preference_selects_the_declarations(tmp_path: Path) -> None:
+    v1_start = Frame(0x27, 0x42, 0x01).encode()  # V2G Start exists in v1 only (manual 2.11)
+    capture = _capture_of(tmp_path / "v1-start.pcap", v1_start)
+    assert check_capture(capture, "v1") == 1
+    names = _field_names(run_tshark(capture, "v2"))
+    assert "freev2g.unknown" in names and "freev2g.unknown.payload" in names
+
+
+@needs_tshark
+def test_one_frame_split_over_two_ethernet_frames_is_reassembled(tmp_path: Path) -> None:
+    ping = Frame(0x0E, 0x00, 0x07, bytes(range(256)) * 8).encode()  # 2056 bytes: two Ethernet frames
+    capture = _capture_of(tmp_path / "split.pcap", ping)
+    assert check_capture(capture, "v2") == 1
+    frames = tshark_frames(run_tshark(capture, "v2"))
+    assert frames[0].packet == 2

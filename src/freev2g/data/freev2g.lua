@@ -583,8 +583,10 @@ end
 function readers.unix_time(spec, ctx, pos, tree, label)
   local value, range = read_uint(ctx, pos, 8, false)
   local seconds = value:tonumber()
-  local text = "0 (not set)"
-  if seconds ~= 0 then text = os.date("!%Y-%m-%dT%H:%M:%SZ", seconds) .. " (" .. tostring(value) .. " s)" end
+  local text = tostring(value) .. " s"  -- beyond the dates os.date can show, as the Python codec does
+  local ok, stamp = pcall(os.date, "!%Y-%m-%dT%H:%M:%SZ", seconds)
+  if seconds == 0 then text = "0 (not set)"
+  elseif ok and stamp and seconds < 253402300800 then text = stamp .. " (" .. tostring(value) .. " s)" end
   return value, pos + 8, add(tree, spec.pf, range, value, label .. ": " .. text)
 end
 
@@ -2880,6 +2882,7 @@ function proto.dissector(tvb, pinfo, tree)
   end
   local infos, pending_at = {}, nil
   if data then infos, pending_at = dissect_stream(data, pinfo, root) end
+  local frame_count = #infos
   if pending_at then
     root:add(pf_pending, data:range(pending_at, data:len() - pending_at))
     infos[#infos + 1] = "[frame continues in a later packet]"
@@ -2888,7 +2891,7 @@ function proto.dissector(tvb, pinfo, tree)
     pending_bytes[stream] = pending_at and data:range(pending_at, data:len() - pending_at):bytes() or nil
   end
   pinfo.cols.info = generation() .. " " .. table.concat(infos, "; ")
-  root:append_text(string.format(", %s, %d HCI frame(s)", generation(), #infos))
+  root:append_text(string.format(", %s, %d HCI frame(s)", generation(), frame_count))
   return 4 + available
 end
 

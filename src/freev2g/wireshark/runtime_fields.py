@@ -229,8 +229,10 @@ end
 function readers.unix_time(spec, ctx, pos, tree, label)
   local value, range = read_uint(ctx, pos, 8, false)
   local seconds = value:tonumber()
-  local text = "0 (not set)"
-  if seconds ~= 0 then text = os.date("!%Y-%m-%dT%H:%M:%SZ", seconds) .. " (" .. tostring(value) .. " s)" end
+  local text = tostring(value) .. " s"  -- beyond the dates os.date can show, as the Python codec does
+  local ok, stamp = pcall(os.date, "!%Y-%m-%dT%H:%M:%SZ", seconds)
+  if seconds == 0 then text = "0 (not set)"
+  elseif ok and stamp and seconds < 253402300800 then text = stamp .. " (" .. tostring(value) .. " s)" end
   return value, pos + 8, add(tree, spec.pf, range, value, label .. ": " .. text)
 end
 

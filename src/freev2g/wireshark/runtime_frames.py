@@ -276,6 +276,7 @@ function proto.dissector(tvb, pinfo, tree)
   end
   local infos, pending_at = {}, nil
   if data then infos, pending_at = dissect_stream(data, pinfo, root) end
+  local frame_count = #infos
   if pending_at then
     root:add(pf_pending, data:range(pending_at, data:len() - pending_at))
     infos[#infos + 1] = "[frame continues in a later packet]"
@@ -284,7 +285,7 @@ function proto.dissector(tvb, pinfo, tree)
     pending_bytes[stream] = pending_at and data:range(pending_at, data:len() - pending_at):bytes() or nil
   end
   pinfo.cols.info = generation() .. " " .. table.concat(infos, "; ")
-  root:append_text(string.format(", %s, %d HCI frame(s)", generation(), #infos))
+  root:append_text(string.format(", %s, %d HCI frame(s)", generation(), frame_count))
   return 4 + available
 end
 
