@@ -12,6 +12,8 @@ Rules from the manual:
   max, negative limits, equal SDP ports or no port allowed at all (p145), a schedule with more
   entries than the EV's maximum (p147), tuple IDs outside 1-255 (SAScheduleTupleID) or repeated,
   start times not increasing, and a sales tariff count different from the tuple count (p148).
+  A value outside a range the catalog declares (an isolation level of 5, say) never reaches the
+  service: the module answers 0x04, malformed payload (p48).
 * Start Listen (p146) accepts V2G connections on the ``V2gNetwork``; each runs one SECC session
   (``session.py``). Update DC / AC Charging Parameters (0x63 / 0x66, p140, p143) are accepted while
   the service listens or a session runs, and feed the answers to the EV.
@@ -33,6 +35,8 @@ Decisions where the manual is silent (each is tested):
   entry points a link with those messages calls.
 * Set SDP config is stored and read back; the in-memory network has no ports. Before it, the
   default is unsecure on a random dynamic port (p145), secure not allowed (no TLS here).
+* Restart System / Factory Reset: a running session is aborted without status messages (the
+  module restarts), listening stops and every setting returns to power-up.
 * 0x76 Set Session Parameter Timeout is not in manual 2.14 and this firmware answers 0x02.
 """
 
