@@ -27,7 +27,7 @@ from typing import Any
 from freev2g.wireshark import shipped_path
 
 PREFIXES = {"freev2g.count", "freev2g.length", "freev2g.presence"}
-BAD_EXPERTS = ("freev2g.malformed", "freev2g.checksum.bad", "freev2g.framing", "freev2g.unknown")
+BAD_EXPERTS = ("freev2g.malformed", "freev2g.checksum.bad", "freev2g.framing")
 ERROR_SEVERITY = str(0x00800000)
 ENUM_LABEL = re.compile(r": (\S+) \(-?\d+\)$")
 
@@ -140,8 +140,12 @@ def _compare_value(expected: Any, element: ET.Element, where: str) -> None:
 
 
 def check_capture(capture: str | Path, generation: str = "v2", module_macs: tuple[str, ...] = (),
-                  dissector: Path | None = None) -> int:
-    """Assert tshark and ``freev2g decode --json`` agree on ``capture``; returns the frame count."""
+                  dissector: Path | None = None, undeclared_ok: frozenset[tuple[int, int]] = frozenset()) -> int:
+    """Assert tshark and ``freev2g decode --json`` agree on ``capture``; returns the frame count.
+
+    Every frame must be a message declared for ``generation`` except the (module ID, sub-ID)
+    pairs of ``undeclared_ok``, which both must still show alike (as their raw payload).
+    """
     capture = Path(capture)
     decoded = run_decode(capture, generation, module_macs)
     frames = tshark_frames(run_tshark(capture, generation, module_macs, dissector))
@@ -157,7 +161,8 @@ def check_capture(capture: str | Path, generation: str = "v2", module_macs: tupl
         assert frame.child("freev2g.kind").get("show") == record["kind"], where
         message = frame.child("freev2g.message")
         assert message.get("show") == record["message"], f"{where}: tshark names it {message.get('show')!r}"
-        assert not record["message"].startswith("unknown message"), f"{where}: not declared"
+        undeclared = record["message"].startswith("unknown message")
+        assert not undeclared or (record["module_id"], record["sub_id"]) in undeclared_ok, f"{where}: not declared"
         assert frame.child("freev2g.checksum.status").get("show") in ("correct", "not computed"), where
         _compare_struct(record["fields"], message, where)
     return len(frames)

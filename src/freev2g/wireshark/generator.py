@@ -30,7 +30,7 @@ HEADER = """\
 --              freev2g.module_macs = comma-separated module MACs (default: the first frame of each
 --              conversation tells; a status message, request ID 0xFF, comes from the module).
 -- Filter names: freev2g.module, freev2g.message, freev2g.<catalog file>.<message>.<field>, e.g.
---              freev2g.v2g_evse_v2.set_dc_charge_parameters.max_voltage
+--              freev2g.v2g_evse_v2.evse_set_dc_charging_parameters.max_voltage
 """
 
 
@@ -61,7 +61,7 @@ def generate() -> str:
         parts.append(f"STRUCTS[{lua.string(key)}] = {{\n{body}}}\n" if fields else
                      f"STRUCTS[{lua.string(key)}] = {{}}\n")
     parts.append("\n-- Generated: the declared messages of each generation,"
-                 " \"module:sub-ID:h|m\" -> message\n")
+                 " \"module:sub-ID (hex):h|m\" -> message\n")
     parts.append("local MESSAGES = {}\n")
     for generation, entries in messages.items():
         lines = "\n".join(entry.lua() for entry in entries)

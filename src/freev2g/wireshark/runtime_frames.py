@@ -91,7 +91,7 @@ local function generation()
 end
 
 local function message_of(module_id, sub_id, direction)
-  return MESSAGES[generation()][string.format("%d:%d:%s", module_id, sub_id, direction)]
+  return MESSAGES[generation()][string.format("%02X:%02X:%s", module_id, sub_id, direction)]
 end
 
 -- State that outlives one packet: reset whenever a capture is (re)loaded.

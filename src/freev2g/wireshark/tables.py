@@ -6,7 +6,7 @@ Wireshark ProtoField and remembers how to read the field. Nothing is written by 
 type the generator does not know is an error, so a new codec cannot be silently skipped.
 
 Field filter names are ``freev2g.<catalog file>.<struct>.<field>``, for example
-``freev2g.v2g_evse_v2.set_dc_charge_parameters.max_voltage``; list items add ``.item`` and the
+``freev2g.v2g_evse_v2.evse_set_dc_charging_parameters.max_voltage``; list items add ``.item`` and the
 tag of a tagged field adds its tag name.
 """
 
@@ -217,7 +217,7 @@ class MessageEntry:
     @property
     def key(self) -> str:
         direction = "h" if self.message.direction is Direction.HOST else "m"
-        return f"{self.message.module_id}:{self.message.sub_id}:{direction}"
+        return f"{self.message.module_id:02X}:{self.message.sub_id:02X}:{direction}"
 
     def lua(self) -> str:
         has_result = issubclass(self.message, ResponseMessage) and self.message.has_result
@@ -235,7 +235,7 @@ def message_entries(tables: CatalogTables, generation: Generation) -> Iterator[M
 
 
 def module_titles() -> str:
-    return lua.integer_map(sorted((int(module), title) for module, title in MODULE_TITLES.items()))
+    return lua.integer_map(sorted((int(module), title) for module, title in MODULE_TITLES.items()), indent="")
 
 
 def result_meanings() -> str:
