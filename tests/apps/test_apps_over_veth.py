@@ -5,14 +5,16 @@ user runs them (issue 5). Root, never skipped under CI."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from freev2g.netns import VethPair
-from tests.emulator.test_emulate_veth import emulate, finish
+from freev2g.netns import VethPair, ip
+from tests.emulator.test_emulate_veth import emulate, finish, wait_until_ready
 
 pytestmark = pytest.mark.root
 
@@ -71,3 +73,60 @@ def test_our_ev_against_the_emulated_ev_module_with_a_simulated_charger(
     assert lines[-2:] == ["EV loop finished", "Goodbye!"]
     assert '"Session Stopped" received' in lines
     assert status == 0 and "Session 1 ended" in emulated, emulated
+
+
+@pytest.fixture
+def two_cables() -> Iterator[tuple[str, str, str]]:
+    """Namespaces for the emulator, an EVSE host and an EV host, joined by two veth pairs:
+    evse-host <-> evse-mod and ev-host <-> ev-mod, both module ends in the emulator's."""
+    tag = f"{os.getpid()}"
+    names = (f"fv2g-emu-{tag}", f"fv2g-evse-{tag}", f"fv2g-ev-{tag}")
+    emulator_ns, evse_ns, ev_ns = names
+    try:
+        for namespace in names:
+            ip("netns", "add", namespace)
+        for host_ns, host_if, module_if, mac in ((evse_ns, "evse-host", "evse-mod", "00:01:01:63:77:33"),
+                                                  (ev_ns, "ev-host", "ev-mod", "00:01:01:63:77:31")):
+            ip("link", "add", "name", host_if, "netns", host_ns, "type", "veth",
+               "peer", "name", module_if, "netns", emulator_ns, "address", mac)
+            ip("-n", host_ns, "link", "set", host_if, "up")
+            ip("-n", emulator_ns, "link", "set", module_if, "up")
+        yield names
+    finally:
+        for namespace in names:
+            subprocess.run(["ip", "netns", "del", namespace], capture_output=True, check=False)
+
+
+def test_our_evse_and_our_ev_charge_against_each_other_through_two_emulated_modules(
+        two_cables: tuple[str, str, str], tmp_path: Path) -> None:
+    emulator_ns, evse_ns, ev_ns = two_cables
+    config = tmp_path / "ev.toml"
+    config.write_text("[ev]\nenergy_transfer_mode = [1]\n[battery]\ncapacity = 2000\nlevel = 1480\n"
+                      "[charging]\ntarget_soc = 76\n")
+    emulator = subprocess.Popen(
+        ["ip", "netns", "exec", emulator_ns, sys.executable, "-m", "freev2g", "emulate",
+         "--evse-interface", "evse-mod", "--ev-interface", "ev-mod", "--sessions", "1"],
+        stdout=subprocess.PIPE, stderr=(tmp_path / "emulate.err").open("w"), text=True)
+    try:
+        wait_until_ready(emulator)
+        evse_log = (tmp_path / "evse.out").open("w+")  # a file: a full pipe would stall the application
+        evse = subprocess.Popen(["ip", "netns", "exec", evse_ns, sys.executable, "-m", "freev2g", "evse",
+                                 "-i", "evse-host", "--authorize", "always"],
+                                stdout=evse_log, stderr=subprocess.STDOUT, text=True)
+        ev = subprocess.run(["ip", "netns", "exec", ev_ns, sys.executable, "-m", "freev2g", "ev",
+                             "-i", "ev-host", "-c", str(config)],
+                            capture_output=True, text=True, check=False, timeout=120)
+        evse.wait(timeout=60)
+        evse_log.seek(0)
+        evse_out, evse_err = evse_log.read(), ""
+        emulated, _ = emulator.communicate(timeout=30)
+        assert emulator.returncode == 0, (tmp_path / "emulate.err").read_text()[-3000:]
+    finally:
+        for process in (emulator,):
+            if process.poll() is None:
+                process.kill()
+    assert ev.returncode == 0, ev.stdout[-3000:] + ev.stderr
+    assert evse.returncode == 0, evse_out[-3000:] + evse_err
+    assert evse_out.splitlines()[-2:] == ["EVSE loop finished", "Goodbye!"]
+    assert ev.stdout.splitlines()[-2:] == ["EV loop finished", "Goodbye!"]
+    assert "Session 1 ended" in emulated and emulator.returncode == 0

@@ -27,6 +27,19 @@ pytestmark = pytest.mark.root
 CAR = ("--charge-time", "1", "--plug-in-delay", "0.5")
 
 
+def wait_until_ready(process: subprocess.Popen[str], seconds: float = 20) -> None:
+    """Read ``freev2g emulate``'s output until its Ready line; what was read is kept in
+    ``process.early_output`` for :func:`finish`."""
+    assert process.stdout is not None
+    deadline = time.monotonic() + seconds
+    seen = ""
+    while "\nReady" not in seen:  # unbuffered reads: select must see what is not read yet
+        ready, _, _ = select.select([process.stdout], [], [], max(0.0, deadline - time.monotonic()))
+        assert ready and process.poll() is None, f"emulate did not start: {seen!r}"
+        seen += os.read(process.stdout.fileno(), 4096).decode()
+    process.early_output = seen  # type: ignore[attr-defined]
+
+
 @contextmanager
 def emulate(veth: VethPair, *args: str) -> Iterator[subprocess.Popen[str]]:
     """``freev2g emulate -i`` on the module side; returns once it prints that it is ready."""
@@ -34,14 +47,7 @@ def emulate(veth: VethPair, *args: str) -> Iterator[subprocess.Popen[str]]:
                "-i", veth.module_if, *args]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        assert process.stdout is not None
-        deadline = time.monotonic() + 20
-        seen = ""
-        while "\nReady" not in seen:  # unbuffered reads: select must see what is not read yet
-            ready, _, _ = select.select([process.stdout], [], [], max(0.0, deadline - time.monotonic()))
-            assert ready and process.poll() is None, f"emulate did not start: {seen!r}"
-            seen += os.read(process.stdout.fileno(), 4096).decode()
-        process.early_output = seen  # type: ignore[attr-defined]
+        wait_until_ready(process)
         yield process
     finally:
         if process.poll() is None:
