@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,6 +15,7 @@ from freev2g.apps.console import Console
 from freev2g.apps.evse import EvseRunResult, run_evse
 from freev2g.apps.evse.authorization import LineReader
 from freev2g.config.evse_schema import EvseSettings
+from freev2g.emulator.deadlines import Timing
 from freev2g.emulator.module import EmulatedModule
 from freev2g.emulator.peers.car import CarConfig
 from freev2g.emulator.services.cp import ControlPilotService
@@ -58,6 +62,20 @@ class Run:
     idle: dict[str, Any] = field(default_factory=dict)
 
 
+def end_input(write_fd: int) -> None:
+    """Close the write end of a pipe feeding a LineReader and wait for its thread to see the end,
+    so that the read end's descriptor number is not reused while the thread still reads it."""
+    with contextlib.suppress(OSError):
+        os.close(write_fd)
+    join_readers()
+
+
+def join_readers() -> None:
+    for thread in threading.enumerate():
+        if thread.name == "stdin-lines":
+            thread.join(5)
+
+
 def car_for(protocol: str, mode: str, **options: Any) -> CarConfig:
     protocols = (m.V2gProtocol.DIN_70121,) if protocol == "din" else (m.V2gProtocol.ISO_15118_2,)
     modes = {"dc": m.EnergyTransferModeType.DC_EXTENDED, "ac": m.EnergyTransferModeType.AC_THREE_PHASE_CORE}
@@ -92,9 +110,9 @@ IDLE = {"cp_started": False, "duty_cycle": X1, "slac": SlacState.IDLE, "v2g_star
 async def run_station(generation: str, car: CarConfig | None, settings: EvseSettings, *,
                       console: WatchedConsole | None = None, reader: LineReader | None = None,
                       during: Callable[[InProcess, WatchedConsole, asyncio.Task[EvseRunResult], Interrupts],
-                                       Any] | None = None) -> Run:
+                                       Any] | None = None, timing: Timing | None = None) -> Run:
     console = console or WatchedConsole()
-    async with EmulatedStation.evse_with_car(firmware=FIRMWARE[generation], car=car) as station:
+    async with EmulatedStation.evse_with_car(firmware=FIRMWARE[generation], car=car, timing=timing) as station:
         interrupts = Interrupts()
         task = asyncio.create_task(run_evse(station.link, settings, console, interrupts=interrupts,
                                             reader=reader, iface="eth0"))

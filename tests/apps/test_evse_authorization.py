@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import io
 import os
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
@@ -32,9 +33,12 @@ def pipe() -> Iterator[tuple[TextIO, int]]:
     read_fd, write_fd = os.pipe()
     reader = os.fdopen(read_fd, "r")
     yield reader, write_fd
-    for close in (lambda: os.close(write_fd), reader.close):
-        with contextlib.suppress(OSError):
-            close()
+    with contextlib.suppress(OSError):
+        os.close(write_fd)  # end of input: the reader thread ends ...
+    for thread in threading.enumerate():
+        if thread.name == "stdin-lines":
+            thread.join(5)  # ... before its descriptor number can be reused by the next test
+    reader.close()
 
 
 def _decide(authorizer_: object, request: AuthorizationRequest, console: Console) -> bool:

@@ -8,7 +8,7 @@ import os
 import re
 
 from freev2g.apps.evse.authorization import LineReader
-from tests.apps.evse_station import IDLE, car_for, run_station, settings_for
+from tests.apps.evse_station import IDLE, car_for, end_input, run_station, settings_for
 
 # The seed README's EVSE transcript (seed-README.md, "GETTING STARTED"), in order; the README's
 # "... charge loop continues ..." stands between the two charge-loop blocks.
@@ -133,7 +133,7 @@ def test_v1_console_matches_the_seed_readme_line_by_line() -> None:
     settings = settings_for("iso2", "dc", authorization="prompt")
     with os.fdopen(read_fd) as stream:
         run = asyncio.run(run_station("v1", car, settings, reader=LineReader(stream)))
-        os.close(write_fd)
+        end_input(write_fd)
     assert run.result.exit_status == 0
     assert run.idle == IDLE
     ours = [line for block in blocks(without_optional(run.lines)) for line in block]

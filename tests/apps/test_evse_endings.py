@@ -13,8 +13,9 @@ from typing import Any
 import pytest
 
 from freev2g.apps.evse.authorization import LineReader
+from freev2g.emulator.deadlines import Timing
 from freev2g.emulator.peers.car import SessionPoint
-from tests.apps.evse_station import IDLE, Run, car_for, run_station, settings_for
+from tests.apps.evse_station import IDLE, Run, car_for, end_input, join_readers, run_station, settings_for
 
 CHARGING = {"v1": '"Request Charge Loop Parameters" received', "v2": '"Request Start Charging" received'}
 
@@ -40,7 +41,7 @@ def test_prompt_that_times_out_is_no() -> None:
     settings = settings_for("iso2", "dc", authorization="prompt", timeouts={"authorization_prompt": 1.0})
     with os.fdopen(read_fd) as stream:
         run = asyncio.run(run_station("v1", car_for("iso2", "dc"), settings, reader=LineReader(stream)))
-        os.close(write_fd)
+        end_input(write_fd)
     assert 'Authorize the vehicle? Type "yes" or "no" in the next 1s:' in run.lines
     assert "No answer within 1s: vehicle was NOT authorized" in run.lines
     assert run.result.sessions[0].authorized is False
@@ -54,6 +55,7 @@ def test_prompt_end_of_input_is_no() -> None:
     settings = settings_for("iso2", "dc", authorization="prompt")
     with os.fdopen(read_fd) as stream:
         run = asyncio.run(run_station("v2", car_for("iso2", "dc"), settings, reader=LineReader(stream)))
+        join_readers()
     assert "End of input: vehicle was NOT authorized" in run.lines
     assert_safe_end(run)
 
@@ -116,4 +118,25 @@ def test_two_sessions_with_a_replug() -> None:
     assert all(s.completed for s in run.result.sessions)
     assert run.result.exit_status == 0
     assert run.lines.count('"Session stopped" received') == 2
+    assert_safe_end(run)
+
+
+def test_module_refusing_a_late_answer_ends_safely() -> None:
+    """The operator answers after the module's (scaled) deadline: the module closes the session and
+    refuses the late answer; the application ends the session safely."""
+    read_fd, write_fd = os.pipe()
+
+    async def during(station: Any, console: Any, task: Any, interrupts: Any) -> None:
+        await console.wait_for("Authorize the vehicle?")
+        await asyncio.sleep(2.0)  # the module's deadline, scaled to 1.2 s, has passed
+        os.write(write_fd, b"yes\n")
+
+    settings = settings_for("iso2", "dc", authorization="prompt")
+    with os.fdopen(read_fd) as stream:
+        run = asyncio.run(run_station("v1", car_for("iso2", "dc"), settings, reader=LineReader(stream),
+                                      during=during, timing=Timing(scale=0.02)))
+        end_input(write_fd)
+    (session,) = run.result.sessions
+    assert not session.completed and session.energy_wh == 0
+    assert run.report["evse module"]["missed"]  # the module saw the host miss its deadline
     assert_safe_end(run)

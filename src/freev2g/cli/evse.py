@@ -3,9 +3,9 @@
 The seed's ``python3 Application.py eth0`` is ``freev2g evse -i eth0`` (or ``freev2g evse eth0``).
 Options on the command line override the configuration file (``-i``/``-m`` over ``interface``/
 ``mac``, ``--sessions`` over ``sessions``, ``--authorize`` over ``authorization``). A bare ``-c``
-reads ``./evse.json``. Exit status: 0 when every session ended by the protocol, 1 after a failure
-(module, link, SLAC, unplug, time-out), 2 for usage and configuration errors, 130 after Ctrl-C,
-143 after SIGTERM.
+reads ``./evse.json``. Exit status: 0 when every session completed (the EV stopped charging and
+the module reported the end), 1 otherwise (refused authorization, module, link, SLAC, unplug,
+time-out), 2 for usage and configuration errors, 130 after Ctrl-C, 143 after SIGTERM.
 """
 
 from __future__ import annotations

@@ -54,6 +54,7 @@ class SessionBase:
     summary: SessionSummary = field(default_factory=SessionSummary)
     _tasks: set[asyncio.Task[Any]] = field(default_factory=set)
     _failure: BaseException | None = None
+    _receiver: asyncio.Task[None] | None = None
 
     @property
     def wb(self) -> Whitebeet:
@@ -87,6 +88,7 @@ class SessionBase:
                 await self.configure()
                 self.summary.end = "waiting for the EV"
                 receive = asyncio.create_task(self._receive(inbox), name="evse-session")
+                self._receiver = receive
                 waits: set[asyncio.Future[Any]] = {receive}
                 unplug: asyncio.Task[Any] | None = None
                 if self.ctx.pilot is not None:
@@ -102,7 +104,7 @@ class SessionBase:
                     self.summary.end = "unplugged"
                     raise SessionFailed("the EV was unplugged")
                 if receive.cancelled():
-                    raise SessionFailed("the session was cancelled")
+                    raise self._failure or SessionFailed("the session was cancelled")
                 exc = receive.exception()
                 if exc is not None:
                     raise exc
@@ -148,6 +150,8 @@ class SessionBase:
             if not finished.cancelled() and finished.exception() is not None:
                 self._failure = finished.exception()
                 log.debug("background step failed: %s", self._failure)
+                if self._receiver is not None:
+                    self._receiver.cancel()  # end the session now, not at the next message
 
         task.add_done_callback(done)
 
@@ -194,6 +198,13 @@ class SessionBase:
     def ev_value(self, label: str, value: float | None, unit: str) -> None:
         if value is not None:
             self.say(f"{label}: {number(value)}{unit}")
+
+    def session_stopped(self, stop_requested: bool) -> None:
+        """Session Stopped: a completed session if the EV had asked to stop charging; otherwise the
+        module ended it early (refused authorization, a missed deadline, an unplug, an error)."""
+        self.ctx.driver.stop()
+        self.summary.completed = stop_requested
+        self.summary.end = "session stopped" if stop_requested else "session stopped early"
 
     def session_started(self, protocol: int, protocol_name: str, session_id: bytes, evcc_id: bytes) -> None:
         self.say('"Session started" received')

@@ -63,6 +63,7 @@ class V1Session(SessionBase):
     _authorization: bool | None = None  # the decision, once made
     _authorizing: bool = False
     _cable_check_running: bool = False
+    _stop_requested: bool = False
 
     async def configure(self) -> None:
         settings = self.ctx.settings
@@ -114,9 +115,7 @@ class V1Session(SessionBase):
                 self.say('"Session stopped" received')
                 if message.closure_type is not None:
                     log.info("closure type %s", message.closure_type.name)
-                self.ctx.driver.stop()
-                self.summary.end = "session stopped"
-                self.summary.completed = True
+                self.session_stopped(self._stop_requested)
                 raise SessionEnded
             case _:
                 log.debug("ignored: %s", getattr(message, "title", message))
@@ -341,6 +340,7 @@ class V1Session(SessionBase):
 
     async def _stop_charging(self, message: v1.RequestStopCharging, received: float) -> None:
         self.say('"Request Stop Charging" received')
+        self._stop_requested = True
         if self._schedule_id is not None:
             self.say(f"Schedule ID: {self._schedule_id}")
         ev = message.parameters

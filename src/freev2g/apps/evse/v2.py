@@ -155,11 +155,10 @@ class V2Session(SessionBase):
             case v2.EVSESessionStopped():
                 self.say('"Session stopped" received')
                 log.info("closure type %s", message.closure_type.name)
-                self.ctx.driver.stop()
                 if self.summary.end.startswith("session error"):
+                    self.ctx.driver.stop()
                     raise SessionFailed(self.summary.end)
-                self.summary.end = "session stopped"
-                self.summary.completed = True
+                self.session_stopped(self._phase == "stopped")
                 raise SessionEnded
             case _:
                 log.debug("ignored: %s", getattr(message, "title", message))
