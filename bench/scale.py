@@ -1,7 +1,7 @@
 """Scale: one host process driving N emulated EVSE modules at once, the emulator in another process.
 
     python bench/scale.py [--n 1,10,50,100,200] [--firmware V01_01_06,V02_00_01] [--charge-time 10]
-                          [--profile N]   (root)
+                          [--profile N [--profile-side host|emulator]] [--close-in-thread]   (root)
 
 Per N: two network namespaces joined by N veth pairs (``fvh<i>`` / ``fvm<i>``); in the module
 namespace one process with N stations (an emulated EVSE module and a simulated car each,
@@ -11,7 +11,9 @@ reaction time to the module's requests pooled over all modules (p50 and p99 of t
 request: v1 "Request Charge Loop Parameters", 75 ms; v2 the 500 ms update rule, whose latency is
 the gap between updates), missed deadlines of every request type, the host process's CPU seconds
 and max RSS per session, wall time, and sessions that did not complete. ``--profile N`` also
-writes a cProfile of the host process for that N and prints its top functions. The namespaces
+writes a cProfile of one process (``--profile-side host|emulator``) for that N and prints its top
+functions. ``--close-in-thread`` measures the proposed fix: both processes close their raw
+sockets in a worker thread. The namespaces
 are deleted at the end, also on Ctrl-C.
 """
 
@@ -47,12 +49,16 @@ def ip_batch(lines: list[str], namespace: str | None = None) -> None:
         raise OSError(f"ip -batch failed: {result.stderr.strip()}")
 
 
+def _interrupt(signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")  # SIGTERM unwinds like Ctrl-C: the finally cleans up
+
+
 @contextmanager
 def namespaces(count: int) -> Iterator[tuple[str, str]]:
     """A host and a module namespace joined by ``count`` veth pairs; deleted afterwards (deleting a
     namespace deletes its veth ends), also on Ctrl-C and SIGTERM."""
     host_ns, module_ns = f"fvs-host-{os.getpid()}", f"fvs-module-{os.getpid()}"
-    previous = signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
         for namespace in (host_ns, module_ns):
             subprocess.run(["ip", "netns", "add", namespace], check=True, capture_output=True)
@@ -68,13 +74,14 @@ def namespaces(count: int) -> Iterator[tuple[str, str]]:
 
 
 def run_once(n: int, firmware: str, charge_time: float, tmp: Path, profile: Path | None,
-             close_in_thread: bool) -> dict[str, Any]:
+             close_in_thread: bool, profile_side: str = "host") -> dict[str, Any]:
     emulator_out, host_out = tmp / f"emu-{firmware}-{n}.json", tmp / f"host-{firmware}-{n}.json"
     with namespaces(n) as (host_ns, module_ns):
         emulator = subprocess.Popen(
             ["ip", "netns", "exec", module_ns, sys.executable, SIDES, "emulator", "--n", str(n),
              "--firmware", firmware, "--charge-time", f"{charge_time:g}", "--out", str(emulator_out),
-             *(["--close-in-thread"] if close_in_thread else [])],
+             *(["--close-in-thread"] if close_in_thread else []),
+             *(["--profile", str(profile)] if profile is not None and profile_side == "emulator" else [])],
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, text=True)
         try:
             assert emulator.stdout is not None
@@ -82,7 +89,7 @@ def run_once(n: int, firmware: str, charge_time: float, tmp: Path, profile: Path
                 raise SystemExit("the emulator side did not start")
             host_command = ["ip", "netns", "exec", host_ns, sys.executable, SIDES, "host", "--n", str(n),
                             "--out", str(host_out)]
-            if profile is not None:
+            if profile is not None and profile_side == "host":
                 host_command += ["--profile", str(profile)]
             if close_in_thread:
                 host_command.append("--close-in-thread")
@@ -125,7 +132,9 @@ def print_run(firmware: str, n: int, run: dict[str, Any]) -> None:
     print(f"    event-loop lag of a 10 ms timer, p99/max ms:"
           f" host {lag_host['p99']:.1f}/{lag_host['max']:.1f},"
           f" emulator {lag_emulator['p99']:.1f}/{lag_emulator['max']:.1f};"
-          f" emulator CPU {run['emulator_cpu']:.1f} s")
+          f" emulator CPU {run['emulator_cpu']:.1f} s; full GCs host {lag_host.get('gc_full', 0)}"
+          f" (max {lag_host.get('gc_full_max', 0):.1f} ms), emulator {lag_emulator.get('gc_full', 0)}"
+          f" (max {lag_emulator.get('gc_full_max', 0):.1f} ms)")
     if run["miss_times"]:
         times = run["miss_times"]
         print(f"    misses between {times[0]:.3f} s and {times[-1]:.3f} s (module clock)")
@@ -142,7 +151,8 @@ def main() -> None:
     parser.add_argument("--n", default="1,10,50,100,200", help="comma-separated module counts")
     parser.add_argument("--firmware", default="V01_01_06,V02_00_01", help="comma-separated EVSE firmware")
     parser.add_argument("--charge-time", type=float, default=10.0, help="s of charge loop per session")
-    parser.add_argument("--profile", type=int, help="cProfile the host process at this N")
+    parser.add_argument("--profile", type=int, help="cProfile one process at this N")
+    parser.add_argument("--profile-side", choices=("host", "emulator"), default="host")
     parser.add_argument("--json", help="write every run's figures here")
     parser.add_argument("--close-in-thread", action="store_true",
                         help="both processes close their raw sockets in a worker thread (proposed fix)")
@@ -152,7 +162,8 @@ def main() -> None:
     counts = [int(text) for text in args.n.split(",")]
     print(f"Python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} CPUs")
     print(f"command: python bench/scale.py --n {args.n} --firmware {args.firmware}"
-          f" --charge-time {args.charge_time:g}" + (f" --profile {args.profile}" if args.profile else "")
+          f" --charge-time {args.charge_time:g}"
+          + (f" --profile {args.profile} --profile-side {args.profile_side}" if args.profile else "")
           + (" --close-in-thread" if args.close_in_thread else ""))
     runs: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -160,12 +171,13 @@ def main() -> None:
             for n in counts:
                 profile = Path(tmp) / f"host-{firmware}-{n}.prof" if n == args.profile else None
                 started = time.perf_counter()
-                run = run_once(n, firmware, args.charge_time, Path(tmp), profile, args.close_in_thread)
+                run = run_once(n, firmware, args.charge_time, Path(tmp), profile, args.close_in_thread,
+                               args.profile_side)
                 run["total_wall"] = time.perf_counter() - started
                 runs[f"{firmware}/{n}"] = run
                 print_run(firmware, n, run)
                 if profile is not None:
-                    print(f"    host process profile, N={n}, top by own time:")
+                    print(f"    {args.profile_side} process profile, N={n}, top by own time:")
                     pstats.Stats(str(profile)).sort_stats("tottime").print_stats(15)
     if args.json:
         Path(args.json).write_text(json.dumps(runs, indent=1))

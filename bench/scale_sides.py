@@ -20,6 +20,7 @@ import argparse
 import asyncio
 import cProfile
 import functools
+import gc
 import json
 import resource
 import signal
@@ -47,6 +48,17 @@ class LagMonitor:
     def __init__(self) -> None:
         self.lags: list[float] = []
         self.task = asyncio.create_task(self._run())
+        self.gc_pauses: list[float] = []  # ms per full (generation 2) collection
+        self._gc_started = 0.0
+        gc.callbacks.append(self._on_gc)
+
+    def _on_gc(self, phase: str, info: dict[str, int]) -> None:
+        if info["generation"] != 2:
+            return
+        if phase == "start":
+            self._gc_started = time.perf_counter()
+        else:
+            self.gc_pauses.append((time.perf_counter() - self._gc_started) * 1000)
 
     async def _run(self) -> None:
         loop = asyncio.get_running_loop()
@@ -57,9 +69,11 @@ class LagMonitor:
 
     def figures(self) -> dict[str, float]:
         self.task.cancel()
+        gc.callbacks.remove(self._on_gc)
         ordered = sorted(self.lags) or [0.0]
         return {"p50": ordered[len(ordered) // 2], "p99": ordered[int(len(ordered) * 0.99)],
-                "max": ordered[-1], "over_50ms": sum(1 for lag in ordered if lag > 50)}
+                "max": ordered[-1], "over_50ms": sum(1 for lag in ordered if lag > 50),
+                "gc_full": len(self.gc_pauses), "gc_full_max": max(self.gc_pauses, default=0.0)}
 
 
 def offload_socket_close() -> None:
@@ -154,24 +168,23 @@ def main() -> None:
     parser.add_argument("--firmware", default="V01_01_06")
     parser.add_argument("--charge-time", type=float, default=10.0)
     parser.add_argument("--plug-in-delay", type=float, default=1.0)
-    parser.add_argument("--profile", help="write a cProfile of the host side here")
+    parser.add_argument("--profile", help="write a cProfile of this side here")
     parser.add_argument("--close-in-thread", action="store_true",
                         help="close the raw sockets in a worker thread (the proposed product change)")
     args = parser.parse_args()
     if args.close_in_thread:
         offload_socket_close()
-    if args.side == "emulator":
-        asyncio.run(emulator_side(args))
-        return
     profiler = cProfile.Profile() if args.profile else None
     if profiler is not None:
         profiler.enable()
-    figures = asyncio.run(host_side(args))
+    if args.side == "emulator":
+        asyncio.run(emulator_side(args))
+    else:
+        figures = asyncio.run(host_side(args))
+        Path(args.out).write_text(json.dumps(figures))
     if profiler is not None:
         profiler.disable()
         profiler.dump_stats(args.profile)
-    Path(args.out).write_text(json.dumps(figures))
-
 
 if __name__ == "__main__":
     main()
