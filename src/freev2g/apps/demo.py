@@ -109,11 +109,11 @@ def summary_lines(summary: DemoSummary) -> list[str]:
         lines.append(f"  session end       EVSE: {session.end}; EV: {ev_end}")
     lines.append("  host reaction to module requests (measured by the emulated modules):")
     for module, figures in summary.module_report.items():
+        role = module.split()[0].upper()  # "evse module" -> EVSE
         for request, stats in figures["reactions"].items():
-            lines.append(f"    {module[:4].strip():<4} {request:<36} n={stats['count']:<4}"
+            lines.append(f"    {role:<4} {request:<36} n={stats['count']:<4}"
                          f" p50 {stats['p50']:7.2f} ms  max {stats['max']:7.2f} ms")
-        missed = figures["missed"]
-        lines.append(f"    {module[:4].strip():<4} missed deadlines: {len(missed)}")
+        lines.append(f"    {role:<4} missed deadlines: {len(figures['missed'])}")
     return lines
 
 
