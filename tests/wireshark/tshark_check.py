@@ -49,7 +49,7 @@ def run_tshark(capture: Path, generation: str, module_macs: tuple[str, ...] = ()
                "-T", "pdml", "-o", f"freev2g.generation:{generation}"]
     if module_macs:
         command += ["-o", f"freev2g.module_macs:{','.join(module_macs)}"]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
+    done = subprocess.run(command, capture_output=True, text=True, errors="replace", timeout=300, check=False)
     errors = [line for line in done.stderr.splitlines() if line.strip() and "Running as user" not in line]
     assert done.returncode == 0 and not errors, f"tshark failed ({done.returncode}): {done.stderr}"
     return ET.fromstring(done.stdout)

@@ -295,6 +295,40 @@ local function read_length(ctx, pos, prefix, lo, hi, tree)
   return count, range
 end
 
+-- Well-formed UTF-8 (Unicode table 3-7), which Python's strict decoder also demands.
+local function is_utf8(text)
+  local index, length = 1, #text
+  local function continuation(at, lo, hi)
+    local byte = text:byte(at)
+    return byte ~= nil and byte >= (lo or 0x80) and byte <= (hi or 0xBF)
+  end
+  while index <= length do
+    local lead = text:byte(index)
+    local size, lo, hi = 1, nil, nil
+    if lead <= 0x7F then size = 1
+    elseif lead >= 0xC2 and lead <= 0xDF then size = 2
+    elseif lead == 0xE0 then size, lo = 3, 0xA0
+    elseif lead == 0xED then size, hi = 3, 0x9F
+    elseif lead >= 0xE1 and lead <= 0xEF then size = 3
+    elseif lead == 0xF0 then size, lo = 4, 0x90
+    elseif lead == 0xF4 then size, hi = 4, 0x8F
+    elseif lead >= 0xF1 and lead <= 0xF3 then size = 4
+    else return false end
+    for offset = 1, size - 1 do
+      if not continuation(index + offset, offset == 1 and lo or nil, offset == 1 and hi or nil) then
+        return false
+      end
+    end
+    index = index + size
+  end
+  return true
+end
+
+local function check_utf8(text, what)
+  if not is_utf8(text) then fault(what .. " bytes are not UTF-8") end
+  return text
+end
+
 local function bytes_label(label, count)
   return string.format("%s: %d byte(s)", label, count)
 end
@@ -310,7 +344,7 @@ end
 function readers.str(spec, ctx, pos, tree, label)
   local count, length_range = read_length(ctx, pos, spec.prefix, spec.lo, spec.hi)
   local range = span(ctx, pos + spec.prefix, count)
-  local text = range and range:raw() or ""
+  local text = check_utf8(range and range:raw() or "", "string")
   local item = add(tree, spec.pf, range, text, string.format("%s: %q", label, text))
   if item then item:add(pf_length, length_range) end
   return text, pos + spec.prefix + count, item
@@ -334,7 +368,7 @@ end
 function readers.fixed_str(spec, ctx, pos, tree, label)
   need(ctx, pos, spec.size)
   local range = ctx.buf:range(pos, spec.size)
-  local text = range:raw():gsub("%z+$", "")
+  local text = check_utf8((range:raw():gsub("%z+$", "")), "text")
   return text, pos + spec.size, add(tree, spec.pf, range, text, string.format("%s: %q", label, text))
 end
 
