@@ -144,3 +144,13 @@ def test_stop_listening_refuses_new_connections() -> None:
     rig.connect()
     rig.clock.advance(SDP_TIMEOUT + 0.1)
     assert rig.connected == [None] and rig.accepted == []
+
+
+def test_an_secc_that_starts_listening_late_is_found_at_the_next_sdp_request() -> None:
+    rig = Rig()
+    rig.connect()
+    rig.clock.advance(1.1)
+    assert rig.connected == []
+    rig.listen()
+    rig.clock.advance(0.25 + 0.03)
+    assert len(rig.connected) == 1 and rig.connected[0] is not None and len(rig.accepted) == 1

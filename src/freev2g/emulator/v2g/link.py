@@ -21,7 +21,9 @@ from freev2g.emulator.v2g.messages import V2gMessage
 
 log = logging.getLogger("freev2g.emulator.v2g")
 
-SDP_TIMEOUT = 0.25 * 50  # 50 SDP requests 250 ms apart (iso15118-facts §3.4)
+SDP_INTERVAL = 0.25  # s between SDP requests (iso15118-facts §3.4)
+SDP_ATTEMPTS = 50
+SDP_TIMEOUT = SDP_INTERVAL * SDP_ATTEMPTS
 
 
 class LinkEnd(Protocol):
@@ -145,23 +147,30 @@ class MemoryNetwork:
         self._accept = None
 
     def connect(self, done: Callable[[LinkEnd | None], None]) -> None:
-        def attempt() -> None:
-            if self._accept is None or not self.up():
-                done(None)
-                return
-            evcc, secc = _MemoryEnd(self, "EVCC"), _MemoryEnd(self, "SECC")
-            evcc.peer, secc.peer = secc, evcc
-            self._ends += [evcc, secc]
-            self.connections += 1
-            self._accept(secc)
-            done(evcc)
-            for observer in list(self.on_connected):
-                observer()
+        """SDP: a request every ``SDP_INTERVAL`` until an SECC listens on a live link, at most
+        ``SDP_ATTEMPTS`` times (iso15118-facts §3.4); then the TCP connection."""
+        self._discover(done, SDP_ATTEMPTS)
 
+    def _discover(self, done: Callable[[LinkEnd | None], None], attempts_left: int) -> None:
         if self._accept is not None and self.up():
-            self.clock.call_later(2 * self.latency, attempt)  # SDP round trip, then TCP connect
+            self.clock.call_later(2 * self.latency, lambda: self._open(done))  # SDP round trip
+        elif attempts_left <= 1:
+            self.clock.call_later(SDP_INTERVAL, lambda: done(None))
         else:
-            self.clock.call_later(SDP_TIMEOUT, attempt)  # retries until the SDP counter runs out
+            self.clock.call_later(SDP_INTERVAL, lambda: self._discover(done, attempts_left - 1))
+
+    def _open(self, done: Callable[[LinkEnd | None], None]) -> None:
+        if self._accept is None or not self.up():  # gone during the round trip
+            done(None)
+            return
+        evcc, secc = _MemoryEnd(self, "EVCC"), _MemoryEnd(self, "SECC")
+        evcc.peer, secc.peer = secc, evcc
+        self._ends += [evcc, secc]
+        self.connections += 1
+        self._accept(secc)
+        done(evcc)
+        for observer in list(self.on_connected):
+            observer()
 
     def drop_all(self) -> None:
         """The PLC link went down: every connection ends for both sides, after what was already
