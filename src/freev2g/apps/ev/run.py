@@ -21,12 +21,13 @@ from typing import Any
 
 from freev2g.apps.common import (
     DEFAULT_MAC,
+    SLAC_WRONG_STATE,
+    UNEXPECTED,
     PilotMonitor,
     Role,
     SessionFailed,
     connect_module,
     quietly,
-    safe_end,
     start_control_pilot,
     stop_services,
 )
@@ -37,7 +38,7 @@ from freev2g.apps.ev.summary import Clocks, EndReason, SessionSummary
 from freev2g.client import ClientError, Whitebeet
 from freev2g.client.whitebeet import Link
 from freev2g.config.ev_schema import EvConfig
-from freev2g.hci.catalog import cp, netconf
+from freev2g.hci.catalog import cp, netconf, slac
 from freev2g.hci.catalog.cp import ControlPilotState
 from freev2g.hci.modules import Generation
 
@@ -123,7 +124,7 @@ async def run_ev(link: Link, settings: EvSettings, console: Console) -> EvRunRes
     try:
         if settings.shown_config is not None:
             console.line(f"EV configuration: {settings.shown_config!r}")
-        await stop_services(wb, Role.EV)
+        await _stop_services(wb)
         if settings.config.session.portmirror:
             await quietly(wb, netconf.SetPortMirrorState(state=netconf.OnOff.ON))
         clocks = Clocks(asyncio.get_running_loop().time, settings.time_scale)
@@ -170,7 +171,7 @@ async def _one_session(wb: Whitebeet, settings: EvSettings, console: Console, cl
             console.line("EVSE connected")
         else:
             if linked:
-                await stop_services(wb, Role.EV)
+                await _stop_services(wb)
             pilot = await start_control_pilot(wb, console, Role.EV)
             await start_slac_ev(wb, console, config.session)
             try:
@@ -238,6 +239,20 @@ async def _safe_end(wb: Whitebeet, session: EvSession | None = None) -> None:
     try:
         if session is not None:
             await session.abandon()
-        await safe_end(wb, Role.EV)
+        await _stop_services(wb)
     except ClientError as exc:
         log.warning("safe end: %s", exc)
+
+
+V2G_STOP_FIRMWARES = ("V01_00_04", "V01_00_05")
+"""EV firmwares of manuals 2.11 / 2.11.2 with the legacy V2G Stop 0x43 (2.11 p120); V01_00_06
+(the EV API of manual 2.14) has none (v1-api §2.9), although its version reads as generation v1."""
+
+
+async def _stop_services(wb: Whitebeet) -> None:
+    """V2G (where the firmware has a stop), SLAC and CP stopped, "already stopped" accepted."""
+    if wb.generation is Generation.V1 and any(v in (wb.firmware_version or "") for v in V2G_STOP_FIRMWARES):
+        await stop_services(wb, Role.EV)
+        return
+    await quietly(wb, slac.StopSlac(), (SLAC_WRONG_STATE,))
+    await quietly(wb, cp.Stop(), (UNEXPECTED,))
