@@ -16,10 +16,14 @@ from typing import Any
 from freev2g.apps.console import Console
 from freev2g.apps.ev.run import EvRunResult, EvSettings, run_ev
 from freev2g.apps.evse import EvseRunResult, run_evse
+from freev2g.client.whitebeet import Link
 from freev2g.config.ev_schema import EvConfig
 from freev2g.config.evse_schema import EvseSettings
 from freev2g.emulator.station import EmulatedStation
 from freev2g.pcap import PcapWriter
+from freev2g.sessionlog import LoggedLink, SessionLog
+from freev2g.sessionlog.events import recording
+from freev2g.sessionlog.results import ev_session_end, evse_session_end, module_report, write_missing_ends
 
 FIRMWARE = {"v1": ("V01_01_06", "V01_00_05"), "v2": ("V02_00_01", "V01_00_06")}  # EVSE, EV
 EVSE_MODE = {"dc": "dc_extended", "ac": "ac_three_phase"}
@@ -35,6 +39,7 @@ class DemoOptions:
     generation: str = "v2"
     speed: float = 40.0
     pcap: str | None = None
+    log: str | None = None  # session log (JSONL): every frame and session event of both hosts
     echo: bool = True  # print both consoles as they go
 
 
@@ -72,13 +77,20 @@ def evse_settings(options: DemoOptions) -> EvseSettings:
 async def run_demo(options: DemoOptions) -> DemoSummary:
     evse_firmware, ev_firmware = FIRMWARE[options.generation]
     writer = PcapWriter(options.pcap) if options.pcap else None
+    session_log = SessionLog(options.log) if options.log else None
+    evse_log = session_log.for_role("evse") if session_log else None
+    ev_log = session_log.for_role("ev") if session_log else None
     evse_console = Console("[EVSE] ", echo=options.echo)
     ev_console = Console("[EV]   ", echo=options.echo)
     try:
         async with EmulatedStation.pair(evse_firmware, ev_firmware, capture=writer) as (evse, ev):
-            evse_run = asyncio.create_task(run_evse(evse.link, evse_settings(options), evse_console))
-            ev_run = asyncio.create_task(run_ev(ev.link, EvSettings(
-                config=ev_config(options), time_scale=options.speed, print_battery=False), ev_console))
+            evse_link: Link = LoggedLink(evse.link, evse_log) if evse_log else evse.link
+            ev_link: Link = LoggedLink(ev.link, ev_log) if ev_log else ev.link
+            with recording(evse_log):  # each task logs its events under its own role
+                evse_run = asyncio.create_task(run_evse(evse_link, evse_settings(options), evse_console))
+            with recording(ev_log):
+                ev_run = asyncio.create_task(run_ev(ev_link, EvSettings(
+                    config=ev_config(options), time_scale=options.speed, print_battery=False), ev_console))
             try:
                 evse_result, ev_result = await asyncio.gather(evse_run, ev_run)
             finally:
@@ -87,9 +99,16 @@ async def run_demo(options: DemoOptions) -> DemoSummary:
                     with contextlib.suppress(asyncio.CancelledError, Exception):
                         await task
             report = evse.station.report()
+            if evse_log and ev_log:
+                write_missing_ends(evse_log, [evse_session_end(s) for s in evse_result.sessions])
+                write_missing_ends(ev_log, [ev_session_end(s) for s in ev_result.sessions])
+                for role_log, side in ((evse_log, evse), (ev_log, ev)):
+                    role_log.write("module_report", **module_report(side.module))
     finally:
         if writer is not None:
             writer.close()
+        if session_log is not None:
+            session_log.close()
     return DemoSummary(options, evse_result, ev_result, report, evse_console.lines, ev_console.lines)
 
 

@@ -13,10 +13,10 @@ import sys
 from collections.abc import Sequence
 
 from freev2g import __version__
-from freev2g.cli import decode, demo, doctor, emulate, ev, evse, wireshark
+from freev2g.cli import decode, demo, doctor, emulate, ev, evse, plot, report, wireshark
 from freev2g.cli.common import CliError
 
-COMMANDS = (demo, decode, emulate, ev, evse, doctor, wireshark)
+COMMANDS = (demo, decode, emulate, ev, evse, doctor, wireshark, report, plot)
 
 
 class _Parser(argparse.ArgumentParser):

@@ -30,6 +30,8 @@ def register(commands: Any) -> None:
     parser.add_argument("--speed", type=float, default=DemoOptions.speed,
                         help=f"battery time runs this much faster (default {DemoOptions.speed:g})")
     parser.add_argument("--pcap", metavar="FILE", help="capture both hosts' HCI traffic")
+    parser.add_argument("--log", metavar="FILE.jsonl", help="session log: every frame and session event"
+                        " of both hosts, one JSON object per line (read by freev2g report and plot)")
     parser.set_defaults(run=run)
 
 
@@ -39,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
     if not 0 < args.speed <= 1000:
         raise CliError(f"--speed {args.speed:g}: use a factor above 0 and at most 1000")
     options = DemoOptions(protocol=args.protocol, mode=args.mode, generation=args.generation,
-                          speed=args.speed, pcap=args.pcap)
+                          speed=args.speed, pcap=args.pcap, log=args.log)
     summary = asyncio.run(run_demo(options))
     print_summary(summary)
     return 0 if summary.ok else 1
