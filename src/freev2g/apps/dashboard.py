@@ -1,0 +1,403 @@
+"""``--dashboard``: a live view of the running sessions (issue 6 item 5).
+
+One :class:`SessionView` per application (the EVSE, the EV, or both in the demo) holds the
+session state, the present voltage, current and power, the SOC, the energy and the target SOC.
+Its values come from what the application already reports:
+
+* its session lines, through the :class:`DashboardConsole` it prints to (the state from the
+  seed's headings, the SOC and the EVSE's present values from the lines that carry them);
+* the EVSE's power stage, through :class:`ObservedStage` (the present output every time the
+  session asks for it, as :class:`~freev2g.apps.evse.charging.ChargerDriver` does each loop);
+* the session events of :mod:`freev2g.sessionlog.events` (``state``, ``charger``, ``battery``,
+  ``session_end``), through :class:`DashboardFeed`, where the application emits them.
+
+On a terminal the view is drawn with `rich <https://rich.readthedocs.io>`_ and updated in place,
+the session lines scrolling above it; otherwise (a pipe, a file) the view falls back to plain
+status lines, one when the state changes and at most one a second while values change. rich is
+an optional extra (``pip install 'freev2g[dashboard]'``); without it :func:`require_rich` raises
+the one-line :class:`DashboardUnavailable`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import re
+import sys
+import time
+from collections import Counter
+from collections.abc import AsyncIterator, Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol, TextIO
+
+from freev2g.apps.console import Console
+from freev2g.models.charger import ChargerLimits, IsolationVerdict, PowerStage
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+    from rich.live import Live
+
+INSTALL_HINT = "--dashboard needs the rich library: pip install 'freev2g[dashboard]'"
+PLAIN_INTERVAL = 1.0  # s between plain status lines while the values change
+REFRESH_PER_SECOND = 4
+
+
+class DashboardUnavailable(Exception):
+    """rich is not installed (exit status 2)."""
+
+    status = 2
+
+
+def require_rich() -> None:
+    """Raise :class:`DashboardUnavailable` (one line: how to install) when rich is missing."""
+    try:
+        import rich  # noqa: F401
+    except ImportError:
+        raise DashboardUnavailable(INSTALL_HINT) from None
+
+
+# -- the values shown -------------------------------------------------------------------------
+
+
+@dataclass
+class SessionView:
+    """What one application's part of the dashboard shows. Energy is integrated from the power
+    samples (trapezoids) unless the application reports its own figure at the session's end."""
+
+    title: str
+    target_soc: float | None = None
+    state: str = "starting"
+    voltage: float | None = None
+    current: float | None = None
+    power: float | None = None
+    soc: float | None = None
+    energy_wh: float = 0.0
+    changes: int = 0  # bumped on every update: the plain fallback prints only when it moved
+    _last_sample: tuple[float, float] | None = field(default=None, repr=False)
+
+    def set_state(self, state: str) -> None:
+        if state != self.state:
+            self.state = state
+            self.changes += 1
+
+    def sample(self, voltage: float, current: float, power: float | None = None,
+               now: float | None = None) -> None:
+        """The present output (EVSE) or input (EV): voltage V, current A, power W."""
+        now = time.monotonic() if now is None else now
+        watts = voltage * current if power is None else power
+        if self._last_sample is not None and now > self._last_sample[0]:
+            then, before = self._last_sample
+            self.energy_wh += (before + watts) / 2 * (now - then) / 3600
+        self._last_sample = (now, watts)
+        self.voltage, self.current, self.power = voltage, current, watts
+        self.changes += 1
+
+    def set_soc(self, soc: float) -> None:
+        self.soc = soc
+        self.changes += 1
+
+    def new_session(self) -> None:
+        self.energy_wh, self._last_sample = 0.0, None
+
+    def plain_line(self) -> str:
+        """The fallback's status line."""
+        return (f"[{self.title}] {self.state}: {_value(self.voltage, 'V')}, {_value(self.current, 'A')},"
+                f" {_value(None if self.power is None else self.power / 1000, 'kW', 2)},"
+                f" SOC {_value(self.soc, '%')} -> {_value(self.target_soc, '%', 0)},"
+                f" {self.energy_wh / 1000:.3f} kWh")
+
+
+def _value(value: float | None, unit: str, digits: int = 1) -> str:
+    return "-" if value is None else f"{value:.{digits}f} {unit}"
+
+
+# -- where the values come from ---------------------------------------------------------------
+
+STATE_LINES: tuple[tuple[str, str], ...] = (
+    # (text the line starts with or contains, state); the first match wins
+    ("Wait until an EV connects", "waiting for the EV"),
+    ("Wait until the EV is unplugged", "waiting for the unplug"),
+    ("EV already connected", "EV connected"),
+    ("EV connected", "EV connected"),
+    ("EVSE connected", "EVSE connected"),
+    ("Start SLAC matching", "SLAC matching"),
+    ("SLAC matching successful", "SLAC matched"),
+    ("SLAC matching failed", "SLAC failed"),
+    ("SLAC matching timed out", "SLAC failed"),
+    ('"Session started" received', "session started"),
+    ('"Request Authorization" received', "authorization"),
+    ("cable check", "cable check"),
+    ("pre charg", "pre-charge"),
+    ("precharg", "pre-charge"),
+    ('"Request Start Charging" received', "charging"),
+    ('"Charging Started" received', "charging"),
+    ('"Request Stop Charging" received', "stopping"),
+    ('"Charging Stopped" received', "stopping"),
+    ("welding detection", "welding detection"),
+    ('"Post Charging Ready" received', "welding detection"),
+    ("session stopped", "session stopped"),
+    ("EV disconnected", "unplugged"),
+    ("loop finished", "finished"),
+)
+_NUMBER = r"(-?\d+(?:\.\d+)?)"
+SOC_LINES = (re.compile(rf"^SOC: {_NUMBER}%$"), re.compile(rf"^\t\._soc:\s+{_NUMBER}$"))
+TARGET_LINES = (re.compile(rf"^Full SOC: {_NUMBER}%$"),)
+EVSE_PRESENT = (re.compile(rf"^\tEVSE present voltage: {_NUMBER}$"),
+                re.compile(rf"^\tEVSE present current: {_NUMBER}$"))
+
+
+def state_of(line: str) -> str | None:
+    """The session state a session line announces, if any."""
+    if line.startswith(("Error:", "Module error:")):
+        return "error"
+    lowered = line.lower()
+    for text, state in STATE_LINES:
+        if text.lower() in lowered:
+            return state
+    return None
+
+
+class DashboardConsole(Console):
+    """The console an application prints to under the dashboard: it keeps the lines as any
+    console does, hands each to ``printer`` (the live view prints them above itself) and reads
+    the state and values out of them for its :class:`SessionView`."""
+
+    def __init__(self, view: SessionView, prefix: str = "", *, printer: Callable[[str], None] | None = None,
+                 stream: TextIO | None = None, echo: bool = True, values_from_lines: bool = True) -> None:
+        super().__init__(prefix, stream, echo=echo and printer is None)
+        self.view = view
+        self.printer = printer if echo else None
+        self.values_from_lines = values_from_lines
+        self._voltage: float | None = None
+
+    def line(self, text: str) -> None:
+        super().line(text)
+        if self.printer is not None:
+            self.printer(f"{self.prefix}{text}")
+        self.observe(text)
+
+    def observe(self, text: str) -> None:
+        state = state_of(text)
+        if state is not None:
+            if state == "session started":
+                self.view.new_session()
+            self.view.set_state(state)
+        if not self.values_from_lines:
+            return
+        for pattern in SOC_LINES:
+            if match := pattern.match(text):
+                self.view.set_soc(float(match.group(1)))
+        if self.view.target_soc is None:
+            for pattern in TARGET_LINES:
+                if match := pattern.match(text):
+                    self.view.target_soc = float(match.group(1))
+        if match := EVSE_PRESENT[0].match(text):
+            self._voltage = float(match.group(1))
+        elif (match := EVSE_PRESENT[1].match(text)) and self._voltage is not None:
+            self.view.sample(self._voltage, float(match.group(1)))
+
+
+class ObservedStage:
+    """A :class:`~freev2g.models.charger.PowerStage` that shows every present output it reports
+    on a :class:`SessionView` and otherwise does what the stage it wraps does."""
+
+    def __init__(self, stage: PowerStage, view: SessionView, *, phases: int = 1) -> None:
+        self.stage = stage
+        self.view = view
+        self.phases = phases  # AC: the stage models one phase of the three
+
+    @property
+    def limits(self) -> ChargerLimits:
+        return self.stage.limits
+
+    @property
+    def output_on(self) -> bool:
+        return self.stage.output_on
+
+    def set_ev_limits(self, max_voltage: float, max_current: float, max_power: float | None) -> None:
+        self.stage.set_ev_limits(max_voltage, max_current, max_power)
+
+    def set_power_limit(self, watts: float | None) -> None:
+        self.stage.set_power_limit(watts)
+
+    def set_target(self, voltage: float, current: float, now: float) -> None:
+        self.stage.set_target(voltage, current, now)
+
+    def pre_charge(self, voltage: float, current_limit: float, now: float) -> None:
+        self.stage.pre_charge(voltage, current_limit, now)
+
+    def present(self, now: float) -> tuple[float, float]:
+        voltage, current = self.stage.present(now)
+        self.view.sample(voltage, current, voltage * current * self.phases, now)
+        return voltage, current
+
+    def limits_achieved(self, now: float) -> tuple[bool, bool, bool]:
+        return self.stage.limits_achieved(now)
+
+    def isolation_test(self, now: float) -> IsolationVerdict | None:
+        return self.stage.isolation_test(now)
+
+    def stop(self, now: float) -> None:
+        self.stage.stop(now)
+
+
+class EventSink(Protocol):
+    def write(self, record_type: str, **fields: Any) -> None: ...
+
+
+class DashboardFeed:
+    """Session events (:mod:`freev2g.sessionlog.events`: ``state``, ``charger``, ``battery``,
+    ``session_end``) shown on a view. It writes like the session log's ``RoleLog``, so it can
+    stand where the application's role log is recorded; ``inner`` is the log the events also go
+    to (``--log`` and ``--dashboard`` together), if any."""
+
+    def __init__(self, view: SessionView, inner: EventSink | None = None) -> None:
+        self.view = view
+        self.inner = inner
+        self.role = getattr(inner, "role", view.title)
+        self.counts: Counter[str] = Counter()
+
+    def write(self, record_type: str, **fields: Any) -> None:
+        if self.inner is not None:
+            self.inner.write(record_type, **fields)
+        self.counts[record_type] += 1
+        if record_type == "state" and fields.get("state"):
+            self.view.set_state(str(fields["state"]))
+        elif record_type == "charger" and None not in (fields.get("voltage"), fields.get("current")):
+            self.view.sample(float(fields["voltage"]), float(fields["current"]),
+                             None if fields.get("power") is None else float(fields["power"]))
+        elif record_type == "battery" and fields.get("soc") is not None:
+            self.view.set_soc(float(fields["soc"]))
+        elif record_type == "session_end" and fields.get("energy_wh") is not None:
+            self.view.energy_wh = float(fields["energy_wh"])
+
+
+# -- drawing ----------------------------------------------------------------------------------
+
+
+def render(views: Sequence[SessionView]) -> RenderableType:
+    """One frame of the dashboard: a table with a row per application."""
+    from rich.progress_bar import ProgressBar
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title="FreeV2G", expand=False)
+    for heading, justify in (("", "left"), ("state", "left"), ("voltage", "right"), ("current", "right"),
+                             ("power", "right"), ("SOC", "right"), ("energy", "right"),
+                             ("towards the target SOC", "left")):
+        table.add_column(heading, justify=justify)  # type: ignore[arg-type]
+    for view in views:
+        target = view.target_soc if view.target_soc is not None else 100.0
+        bar = ProgressBar(total=max(target, 1e-9), completed=min(view.soc or 0.0, target), width=20)
+        cell = Table.grid(padding=(0, 1))
+        cell.add_column(width=20)
+        cell.add_column(no_wrap=True)
+        cell.add_row(bar, Text(f"{target:.0f} %"))
+        table.add_row(view.title, view.state, _value(view.voltage, "V"), _value(view.current, "A"),
+                      _value(None if view.power is None else view.power / 1000, "kW", 2),
+                      _value(view.soc, "%"), f"{view.energy_wh / 1000:.3f} kWh", cell)
+    return table
+
+
+def render_text(views: Sequence[SessionView], *, width: int = 120) -> str:
+    """A frame as a terminal would show it (with colours), as a string."""
+    import io
+
+    from rich.console import Console as RichConsole
+
+    buffer = io.StringIO()
+    console = RichConsole(file=buffer, force_terminal=True, width=width, color_system="standard")
+    console.print(render(views))
+    return buffer.getvalue()
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+
+def _strip_ansi(text: str) -> str:
+    return _ANSI.sub("", text)
+
+
+class Dashboard:
+    """The live view of ``views``. :meth:`console` gives each application the console to print
+    to; ``async with dashboard.running():`` shows the view while the applications run.
+
+    ``live``: True draws with rich in place, False prints plain lines; None (default) decides by
+    whether ``stream`` is a terminal."""
+
+    def __init__(self, views: Sequence[SessionView], *, stream: TextIO | None = None,
+                 live: bool | None = None, width: int | None = None) -> None:
+        self.views = list(views)
+        self.width = width  # None: the terminal's
+        self._stream = stream
+        self.live = self.stream.isatty() if live is None else live
+        if self.live:
+            require_rich()
+        self._rich_live: Live | None = None
+        self._printed: dict[str, tuple[int, str, float]] = {}  # title -> (changes, state, time)
+
+    @property
+    def stream(self) -> TextIO:
+        return self._stream if self._stream is not None else sys.stdout
+
+    def console(self, view: SessionView, prefix: str = "", *, echo: bool = True,
+                values_from_lines: bool = True) -> DashboardConsole:
+        printer = self._print_above if self.live else None
+        return DashboardConsole(view, prefix, printer=printer, stream=self._stream, echo=echo,
+                                values_from_lines=values_from_lines)
+
+    def _print_above(self, text: str) -> None:
+        if self._rich_live is not None:
+            self._rich_live.console.print(text, markup=False, highlight=False, emoji=False)
+        else:
+            self.stream.write(text + "\n")
+            self.stream.flush()
+
+    def plain_lines(self, now: float, *, final: bool = False) -> list[str]:
+        """The fallback's lines due now: a view whose state changed, or whose values changed and
+        whose last line is ``PLAIN_INTERVAL`` old (``final``: every view that changed)."""
+        due: list[str] = []
+        for view in self.views:
+            changes, state, printed_at = self._printed.get(view.title, (-1, "", -PLAIN_INTERVAL))
+            if view.changes == changes:
+                continue
+            if final or view.state != state or now - printed_at >= PLAIN_INTERVAL:
+                due.append(view.plain_line())
+                self._printed[view.title] = (view.changes, view.state, now)
+        return due
+
+    def _print_plain(self, now: float, *, final: bool = False) -> None:
+        for text in self.plain_lines(now, final=final):
+            self.stream.write(text + "\n")
+        self.stream.flush()
+
+    @contextlib.asynccontextmanager
+    async def running(self) -> AsyncIterator[Dashboard]:
+        loop = asyncio.get_running_loop()
+        if self.live:
+            from rich.console import Console as RichConsole
+            from rich.live import Live
+
+            live = Live(get_renderable=lambda: render(self.views), refresh_per_second=REFRESH_PER_SECOND,
+                        console=RichConsole(file=self._stream, width=self.width), transient=False)
+            self._rich_live = live
+            with live:
+                try:
+                    yield self
+                finally:
+                    live.refresh()
+                    self._rich_live = None
+            return
+        ticker = asyncio.create_task(self._plain_ticker(loop), name="dashboard")
+        try:
+            yield self
+        finally:
+            ticker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await ticker
+            self._print_plain(loop.time(), final=True)
+
+    async def _plain_ticker(self, loop: asyncio.AbstractEventLoop) -> None:
+        while True:
+            self._print_plain(loop.time())
+            await asyncio.sleep(PLAIN_INTERVAL / 4)
