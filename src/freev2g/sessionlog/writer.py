@@ -54,6 +54,8 @@ class SessionLog:
 
     def write(self, record_type: str, role: str | None = None, **fields: Any) -> None:
         """Append one record (a no-op once closed: a late event after the end is not an error)."""
+        if self.closed:
+            return
         record: dict[str, Any] = {"t": round(self.elapsed, 6), "type": record_type}
         if role is not None:
             record["role"] = role
