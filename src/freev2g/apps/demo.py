@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from freev2g.apps.console import Console
+from freev2g.apps.dashboard import pair_dashboard
 from freev2g.apps.ev.run import EvRunResult, EvSettings, run_ev
 from freev2g.apps.evse import EvseRunResult, run_evse
 from freev2g.client.whitebeet import Link
@@ -23,7 +24,8 @@ from freev2g.emulator.station import EmulatedStation
 from freev2g.pcap import PcapWriter
 from freev2g.sessionlog import LoggedLink, SessionLog
 from freev2g.sessionlog.events import recording
-from freev2g.sessionlog.results import ev_session_end, evse_session_end, module_report, write_missing_ends
+from freev2g.sessionlog.records import ev_session_end, evse_session_end
+from freev2g.sessionlog.results import module_report, write_missing_ends
 
 FIRMWARE = {"v1": ("V01_01_06", "V01_00_05"), "v2": ("V02_00_01", "V01_00_06")}  # EVSE, EV
 EVSE_MODE = {"dc": "dc_extended", "ac": "ac_three_phase"}
@@ -41,6 +43,7 @@ class DemoOptions:
     pcap: str | None = None
     log: str | None = None  # session log (JSONL): every frame and session event of both hosts
     echo: bool = True  # print both consoles as they go
+    dashboard: bool = False  # a live view of both applications (rich; plain lines off a terminal)
 
 
 @dataclass
@@ -80,19 +83,25 @@ async def run_demo(options: DemoOptions) -> DemoSummary:
     session_log = SessionLog(options.log) if options.log else None
     evse_log = session_log.for_role("evse") if session_log else None
     ev_log = session_log.for_role("ev") if session_log else None
-    evse_console = Console("[EVSE] ", echo=options.echo)
-    ev_console = Console("[EV]   ", echo=options.echo)
+    live = pair_dashboard(evse_settings(options).charger, ev_config(options).target_soc,
+                          echo=options.echo) if options.dashboard else None
+    evse_console = live.evse.console if live else Console("[EVSE] ", echo=options.echo)
+    ev_console = live.ev.console if live else Console("[EV]   ", echo=options.echo)
     try:
         async with EmulatedStation.pair(evse_firmware, ev_firmware, capture=writer) as (evse, ev):
             evse_link: Link = LoggedLink(evse.link, evse_log) if evse_log else evse.link
             ev_link: Link = LoggedLink(ev.link, ev_log) if ev_log else ev.link
+            if live:  # the frames also feed the dashboard
+                evse_link, ev_link = live.evse.link(evse_link), live.ev.link(ev_link)
             with recording(evse_log):  # each task logs its events under its own role
-                evse_run = asyncio.create_task(run_evse(evse_link, evse_settings(options), evse_console))
+                evse_run = asyncio.create_task(run_evse(evse_link, evse_settings(options), evse_console,
+                                                        stage=live.evse.stage if live else None))
             with recording(ev_log):
                 ev_run = asyncio.create_task(run_ev(ev_link, EvSettings(
                     config=ev_config(options), time_scale=options.speed, print_battery=False), ev_console))
             try:
-                evse_result, ev_result = await asyncio.gather(evse_run, ev_run)
+                async with live.dashboard.running() if live else contextlib.nullcontext():
+                    evse_result, ev_result = await asyncio.gather(evse_run, ev_run)
             finally:
                 for task in (evse_run, ev_run):
                     task.cancel()
