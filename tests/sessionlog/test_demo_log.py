@@ -7,6 +7,8 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -119,3 +121,23 @@ def test_the_plot_command_writes_a_png(run: Run, tmp_path: Path, capsys: pytest.
     assert main(["plot", str(run.log_path), "-o", str(png)]) == 0
     assert png.read_bytes()[:8] == PNG_SIGNATURE and png.stat().st_size > 10_000
     assert "written" in capsys.readouterr().out
+
+
+def test_the_commands_log_report_and_plot_a_demo(tmp_path: Path) -> None:
+    log, png = tmp_path / "cli.jsonl", tmp_path / "cli.png"
+    command = [sys.executable, "-m", "freev2g"]
+    demo = subprocess.run([*command, "demo", "--speed", "400", "--log", str(log)], capture_output=True,
+                          text=True, timeout=120, check=False)
+    assert demo.returncode == 0, demo.stderr
+    soc_line = next(line for line in demo.stdout.splitlines() if line.strip().startswith("SOC"))
+    report = subprocess.run([*command, "report", str(log)], capture_output=True, text=True, timeout=60,
+                            check=False)
+    assert report.returncode == 0 and report.stderr == ""
+    assert soc_line.split(None, 1)[1] in report.stdout  # "74.0 % -> 80.7 %" as the demo said
+    plot = subprocess.run([*command, "plot", str(log), "-o", str(png)], capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert plot.returncode == 0, plot.stderr
+    assert png.read_bytes()[:8] == PNG_SIGNATURE
+    bad = subprocess.run([*command, "demo", "--log", str(tmp_path / "no" / "such" / "dir.jsonl")],
+                         capture_output=True, text=True, timeout=60, check=False)
+    assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "--log" in bad.stderr

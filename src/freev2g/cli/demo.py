@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+from pathlib import Path
 from typing import Any
 
+from freev2g.apps.dashboard import DashboardUnavailable, require_rich
 from freev2g.apps.demo import DemoOptions, print_summary, run_demo
 from freev2g.cli.common import CliError
 
@@ -32,6 +34,8 @@ def register(commands: Any) -> None:
     parser.add_argument("--pcap", metavar="FILE", help="capture both hosts' HCI traffic")
     parser.add_argument("--log", metavar="FILE.jsonl", help="session log: every frame and session event"
                         " of both hosts, one JSON object per line (read by freev2g report and plot)")
+    parser.add_argument("--dashboard", action="store_true",
+                        help="a live view of both sessions (needs rich: pip install 'freev2g[dashboard]')")
     parser.set_defaults(run=run)
 
 
@@ -40,8 +44,18 @@ def run(args: argparse.Namespace) -> int:
         raise CliError("DIN SPEC 70121 has no AC charging: use --mode dc, or --protocol iso2")
     if not 0 < args.speed <= 1000:
         raise CliError(f"--speed {args.speed:g}: use a factor above 0 and at most 1000")
+    if args.log:
+        try:
+            Path(args.log).open("w").close()  # a bad path fails now, in one line, not after the session
+        except OSError as exc:
+            raise CliError(f"--log {args.log}: {exc.strerror or exc}") from None
     options = DemoOptions(protocol=args.protocol, mode=args.mode, generation=args.generation,
-                          speed=args.speed, pcap=args.pcap, log=args.log)
+                          speed=args.speed, pcap=args.pcap, log=args.log, dashboard=args.dashboard)
+    if args.dashboard:
+        try:
+            require_rich()
+        except DashboardUnavailable as exc:
+            raise CliError(str(exc), exc.status) from None
     summary = asyncio.run(run_demo(options))
     print_summary(summary)
     return 0 if summary.ok else 1
