@@ -28,9 +28,11 @@ import time
 from collections import Counter
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol, TextIO
+from typing import TYPE_CHECKING, Any, Protocol, TextIO, cast
 
 from freev2g.apps.console import Console
+from freev2g.client.whitebeet import Link
+from freev2g.config.evse_schema import ChargerSettings
 from freev2g.models.charger import ChargerLimits, IsolationVerdict, PowerStage
 
 if TYPE_CHECKING:
@@ -72,6 +74,7 @@ class SessionView:
     power: float | None = None
     soc: float | None = None
     energy_wh: float = 0.0
+    time_scale: float = 1.0  # the demo's battery time: energy counts this much faster
     changes: int = 0  # bumped on every update: the plain fallback prints only when it moved
     _last_sample: tuple[float, float] | None = field(default=None, repr=False)
 
@@ -87,7 +90,7 @@ class SessionView:
         watts = voltage * current if power is None else power
         if self._last_sample is not None and now > self._last_sample[0]:
             then, before = self._last_sample
-            self.energy_wh += (before + watts) / 2 * (now - then) / 3600
+            self.energy_wh += (before + watts) / 2 * (now - then) * self.time_scale / 3600
         self._last_sample = (now, watts)
         self.voltage, self.current, self.power = voltage, current, watts
         self.changes += 1
@@ -246,14 +249,20 @@ class EventSink(Protocol):
 
 
 class DashboardFeed:
-    """Session events (:mod:`freev2g.sessionlog.events`: ``state``, ``charger``, ``battery``,
-    ``session_end``) shown on a view. It writes like the session log's ``RoleLog``, so it can
-    stand where the application's role log is recorded; ``inner`` is the log the events also go
-    to (``--log`` and ``--dashboard`` together), if any."""
+    """Session records shown on a view. It writes like the session log's ``RoleLog``, so it can
+    stand where a role log goes: as the target of a :class:`~freev2g.sessionlog.LoggedLink`
+    (``frame`` records: the SOC the EV reports or the module passes on, the present voltage and
+    current the EVSE host sends or the EV module reports, see :func:`observed_link`) and of
+    :func:`freev2g.sessionlog.events.recording` (``state``, ``charger``, ``battery``,
+    ``session_end``). ``inner`` is the log the records also go to (``--log`` with
+    ``--dashboard``); ``samples_from_frames`` False leaves voltage and current to another source
+    (the EVSE's :class:`ObservedStage`)."""
 
-    def __init__(self, view: SessionView, inner: EventSink | None = None) -> None:
+    def __init__(self, view: SessionView, inner: EventSink | None = None, *,
+                 samples_from_frames: bool = True) -> None:
         self.view = view
         self.inner = inner
+        self.samples_from_frames = samples_from_frames
         self.role = getattr(inner, "role", view.title)
         self.counts: Counter[str] = Counter()
 
@@ -261,7 +270,9 @@ class DashboardFeed:
         if self.inner is not None:
             self.inner.write(record_type, **fields)
         self.counts[record_type] += 1
-        if record_type == "state" and fields.get("state"):
+        if record_type == "frame":
+            self._frame(fields.get("fields"))
+        elif record_type == "state" and fields.get("state"):
             self.view.set_state(str(fields["state"]))
         elif record_type == "charger" and None not in (fields.get("voltage"), fields.get("current")):
             self.view.sample(float(fields["voltage"]), float(fields["current"]),
@@ -270,6 +281,29 @@ class DashboardFeed:
             self.view.set_soc(float(fields["soc"]))
         elif record_type == "session_end" and fields.get("energy_wh") is not None:
             self.view.energy_wh = float(fields["energy_wh"])
+
+    def _frame(self, fields: Any) -> None:
+        """The values a decoded V2G frame carries: ``soc`` (EV charging parameters, manual 2.14
+        p227-p229; the EVSE's charge parameter statuses, p155-p157, also inside ``dc``),
+        ``present_voltage`` / ``present_current`` (the EVSE's updates, p149; the EV's
+        charge parameters changed, p233)."""
+        if not isinstance(fields, dict):
+            return
+        dc = fields.get("dc")
+        soc = fields.get("soc", dc.get("soc") if isinstance(dc, dict) else None)
+        if isinstance(soc, int | float):
+            self.view.set_soc(float(soc))
+        voltage, current = fields.get("present_voltage"), fields.get("present_current")
+        if self.samples_from_frames and isinstance(voltage, int | float) and isinstance(current, int | float):
+            self.view.sample(float(voltage), float(current))
+
+
+def observed_link(link: Link, feed: DashboardFeed) -> Link:
+    """``link`` with every frame it carries decoded for ``feed`` (the bytes pass unchanged)."""
+    from freev2g.sessionlog import LoggedLink
+    from freev2g.sessionlog.writer import RoleLog
+
+    return LoggedLink(link, cast(RoleLog, feed))
 
 
 # -- drawing ----------------------------------------------------------------------------------
@@ -401,3 +435,58 @@ class Dashboard:
         while True:
             self._print_plain(loop.time())
             await asyncio.sleep(PLAIN_INTERVAL / 4)
+
+
+# -- wiring an application to the dashboard ---------------------------------------------------
+
+
+@dataclass
+class Wiring:
+    """What one application is given under the dashboard: the console to print to, its link
+    wrapped so that the frames feed the view, and (EVSE) the observed power stage."""
+
+    view: SessionView
+    console: DashboardConsole
+    feed: DashboardFeed
+    stage: ObservedStage | None = None
+
+    def link(self, link: Link) -> Link:
+        return observed_link(link, self.feed)
+
+
+def evse_wiring(dashboard: Dashboard, view: SessionView, prefix: str, charger: ChargerSettings, *,
+                echo: bool = True, stage: PowerStage | None = None) -> Wiring:
+    """The EVSE application: voltage and current from its power stage (the simulated charger
+    unless ``stage``), the SOC from the EV's values in the module's statuses, the state from its
+    lines."""
+    from freev2g.apps.evse.charging import simulated_charger
+
+    observed = ObservedStage(stage or simulated_charger(charger), view)
+    return Wiring(view, dashboard.console(view, prefix, echo=echo, values_from_lines=False),
+                  DashboardFeed(view, samples_from_frames=False), observed)
+
+
+def ev_wiring(dashboard: Dashboard, view: SessionView, prefix: str, *, echo: bool = True) -> Wiring:
+    """The EV application: the SOC it sends, the EVSE's present voltage and current its module
+    reports, the state from its lines."""
+    console = dashboard.console(view, prefix, echo=echo, values_from_lines=False)
+    return Wiring(view, console, DashboardFeed(view))
+
+
+@dataclass
+class PairDashboard:
+    """The demo's dashboard: the EVSE and the EV application side by side."""
+
+    dashboard: Dashboard
+    evse: Wiring
+    ev: Wiring
+
+
+def pair_dashboard(charger: ChargerSettings, target_soc: float, *, echo: bool = True, time_scale: float = 1.0,
+                   stream: TextIO | None = None, live: bool | None = None) -> PairDashboard:
+    """``time_scale``: the demo's battery time (its energy is counted as the summary counts it)."""
+    evse_view = SessionView("EVSE", target_soc=target_soc, time_scale=time_scale)
+    ev_view = SessionView("EV", target_soc=target_soc, time_scale=time_scale)
+    dashboard = Dashboard([evse_view, ev_view], stream=stream, live=live)
+    return PairDashboard(dashboard, evse_wiring(dashboard, evse_view, "[EVSE] ", charger, echo=echo),
+                         ev_wiring(dashboard, ev_view, "[EV]   ", echo=echo))

@@ -83,8 +83,8 @@ async def run_demo(options: DemoOptions) -> DemoSummary:
     session_log = SessionLog(options.log) if options.log else None
     evse_log = session_log.for_role("evse") if session_log else None
     ev_log = session_log.for_role("ev") if session_log else None
-    live = pair_dashboard(evse_settings(options).charger, ev_config(options).target_soc,
-                          echo=options.echo) if options.dashboard else None
+    live = pair_dashboard(evse_settings(options).charger, ev_config(options).target_soc, echo=options.echo,
+                          time_scale=options.speed) if options.dashboard else None
     evse_console = live.evse.console if live else Console("[EVSE] ", echo=options.echo)
     ev_console = live.ev.console if live else Console("[EV]   ", echo=options.echo)
     try:
