@@ -16,6 +16,7 @@ exit status is 0 only when every connector succeeded, 130 / 143 after Ctrl-C / S
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ from freev2g.client.whitebeet import Link
 from freev2g.config import ConfigError, validate_config
 from freev2g.config.evse_schema import EvseSettings
 from freev2g.hci.modules import Generation
+from freev2g.models.charger import PowerStage
 
 log = logging.getLogger("freev2g.apps.park")
 
@@ -158,18 +160,22 @@ def ethernet_link(connector: Connector) -> Link:
 async def run_park(connectors: Sequence[Connector], *, stream: TextIO | None = None, echo: bool = True,
                    interrupts: Interrupts | None = None, generation: Generation | None = None,
                    opener: LinkOpener = ethernet_link,
-                   consoles: Mapping[str, Console] | None = None) -> ParkResult:
+                   consoles: Mapping[str, Console] | None = None,
+                   stages: Mapping[str, PowerStage] | None = None) -> ParkResult:
     """Run every connector until its sessions are done, concurrently; returns each one's outcome.
 
     ``interrupts`` is where Ctrl-C / SIGTERM are recorded: their cancellation of this task is
     passed on to every connector, each ends safely, and the result carries 130 / 143.
-    ``consoles`` replaces the console of the connectors it names (tests watch their lines).
+    ``consoles`` replaces the console of the connectors it names (tests watch their lines, the
+    dashboard reads them), ``stages`` their simulated charger (real power electronics, the
+    dashboard's observed stage).
     """
     result = ParkResult([ConnectorOutcome(c.name) for c in connectors])
     tasks = [asyncio.create_task(
         _run_connector(connector, outcome, (consoles or {}).get(connector.name)
                        or Console(f"[{connector.name}] ", stream, echo=echo),
-                       interrupts, generation, opener), name=f"connector {connector.name}")
+                       interrupts, generation, opener, (stages or {}).get(connector.name)),
+        name=f"connector {connector.name}")
         for connector, outcome in zip(connectors, result.outcomes, strict=True)]
     try:
         await asyncio.wait(tasks)
@@ -191,12 +197,12 @@ async def run_park(connectors: Sequence[Connector], *, stream: TextIO | None = N
 
 async def _run_connector(connector: Connector, outcome: ConnectorOutcome, console: Console,
                          interrupts: Interrupts | None, generation: Generation | None,
-                         opener: LinkOpener) -> None:
+                         opener: LinkOpener, stage: PowerStage | None) -> None:
     try:
         link = connector.link if connector.link is not None else opener(connector)
         run = await run_evse(link, connector.settings, console, interrupts=interrupts, generation=generation,
                              iface=connector.settings.interface or link.description,
-                             config_source=connector.source)
+                             config_source=connector.source, stage=stage)
         outcome.result, outcome.exit_status = run, run.exit_status
         if run.error:
             outcome.error = run.error
@@ -237,14 +243,19 @@ def summary_lines(result: ParkResult) -> list[str]:
 
 
 async def main_park(connectors: Sequence[Connector], *, stream: TextIO | None = None,
-                    generation: Generation | None = None, opener: LinkOpener = ethernet_link) -> int:
-    """The CLI's run: Ctrl-C and SIGTERM end every connector safely; prints the summary."""
+                    generation: Generation | None = None, opener: LinkOpener = ethernet_link,
+                    shown: Callable[[], contextlib.AbstractAsyncContextManager[Any]] | None = None,
+                    **options: Any) -> int:
+    """The CLI's run: Ctrl-C and SIGTERM end every connector safely; prints the summary.
+    ``shown`` is the dashboard's context, open while the connectors run; ``options`` go to
+    :func:`run_park`."""
     task = asyncio.current_task()
     assert task is not None
     interrupts = Interrupts()
     with interrupts.installed(task):
-        result = await run_park(connectors, stream=stream, interrupts=interrupts, generation=generation,
-                                opener=opener)
+        async with shown() if shown is not None else contextlib.nullcontext():
+            result = await run_park(connectors, stream=stream, interrupts=interrupts, generation=generation,
+                                    opener=opener, **options)
     console = Console(stream=stream)
     for line in summary_lines(result):
         console.line(line)
