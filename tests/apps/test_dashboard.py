@@ -201,3 +201,31 @@ def test_evse_application_feeds_the_view() -> None:
     assert view.state == "finished"
     assert view.soc is not None and 0 < view.soc <= 100
     assert view.voltage is not None and view.energy_wh > 0
+
+
+def test_cli_wiring_gives_the_application_the_dashboard_console_and_link(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """``freev2g ev --dashboard``: the application's main gets the dashboard's console and a link
+    whose frames feed the view, and its exit status is the command's."""
+    from freev2g.apps.dashboard_values import DashboardConsole
+    from freev2g.cli import dashboard as cli_dashboard
+    from freev2g.config.ev_schema import EvConfig
+    from freev2g.sessionlog import LoggedLink
+    from freev2g.transport import MemoryLink
+
+    seen: dict[str, Any] = {}
+
+    async def main(link: Any, settings: Any, console: Any) -> int:
+        seen.update(link=link, console=console)
+        console.line('"Charging Started" received')
+        return 7
+
+    class Settings:
+        config = EvConfig.model_validate({"charging": {"target_soc": 90}})
+
+    host, _module = MemoryLink.pair()
+    assert cli_dashboard.run_ev(main, host, Settings()) == 7
+    assert isinstance(seen["console"], DashboardConsole) and isinstance(seen["link"], LoggedLink)
+    assert seen["console"].view.target_soc == 90
+    out = capsys.readouterr().out
+    assert '"Charging Started" received' in out and "[EV] charging: " in out
