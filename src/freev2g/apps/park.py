@@ -7,7 +7,7 @@ top-level ones key by key, its other values replace them. Each connector runs th
 application (:func:`~freev2g.apps.evse.run_evse`) on its own module, concurrently in one asyncio
 loop, with its console lines prefixed by its name (``[bay-1] EV connected``).
 
-A failure on one connector (module gone or silent, interface missing, SLAC failure, a module
+A failure on one connector (module gone or silent, interface missing or down, SLAC failure, a module
 error, an exception of the application) is reported on that connector's lines and ends only
 that connector. Ctrl-C / SIGTERM end every connector safely (each runs its own safe end). The
 exit status is 0 only when every connector succeeded, 130 / 143 after Ctrl-C / SIGTERM, else 1.
@@ -31,6 +31,7 @@ from freev2g.config import ConfigError, validate_config
 from freev2g.config.evse_schema import EvseSettings
 from freev2g.hci.modules import Generation
 from freev2g.models.charger import PowerStage
+from freev2g.transport import TransportError
 
 log = logging.getLogger("freev2g.apps.park")
 
@@ -213,7 +214,7 @@ async def _run_connector(connector: Connector, outcome: ConnectorOutcome, consol
         current.uncancel()  # interrupted before the application's own safe end took over
         outcome.exit_status = interrupts.exit_status or 130
         console.line("Goodbye!")
-    except (AppError, ClientError, ConfigError, OSError) as exc:
+    except (AppError, ClientError, ConfigError, TransportError, OSError) as exc:
         _failed(console, outcome, str(exc) or type(exc).__name__,
                 exc.status if isinstance(exc, AppError) else 2 if isinstance(exc, ConfigError) else 1)
     except Exception as exc:  # one connector's bug must not stop the others
