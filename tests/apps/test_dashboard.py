@@ -229,3 +229,17 @@ def test_cli_wiring_gives_the_application_the_dashboard_console_and_link(
     assert seen["console"].view.target_soc == 90
     out = capsys.readouterr().out
     assert '"Charging Started" received' in out and "[EV] charging: " in out
+
+
+def test_frames_give_the_soc_the_present_values_and_a_target_when_none_was_set() -> None:
+    view = SessionView("EVSE")
+    feed = DashboardFeed(view)
+    feed.write("frame", message="EVSE Energy Transfer Mode Selected",
+               fields={"dc": {"soc": 74, "full_soc": 95}, "max_voltage": 420})
+    feed.write("frame", message="EVSE Update DC Charging Parameters",
+               fields={"present_voltage": 380, "present_current": 10})
+    assert (view.soc, view.target_soc, view.voltage, view.current) == (74, 95, 380, 10)
+    quiet = SessionView("EVSE", target_soc=80)
+    DashboardFeed(quiet, samples_from_frames=False).write(
+        "frame", fields={"present_voltage": 380, "present_current": 10, "full_soc": 100})
+    assert (quiet.voltage, quiet.target_soc) == (None, 80)

@@ -259,6 +259,9 @@ class DashboardFeed:
         soc = fields.get("soc", dc.get("soc") if isinstance(dc, dict) else None)
         if isinstance(soc, int | float):
             self.view.set_soc(float(soc))
+        full = fields.get("full_soc", dc.get("full_soc") if isinstance(dc, dict) else None)
+        if self.view.target_soc is None and isinstance(full, int | float) and full > 0:
+            self.view.target_soc = float(full)  # the EV's "full" when nobody said where it stops
         voltage, current = fields.get("present_voltage"), fields.get("present_current")
         if self.samples_from_frames and isinstance(voltage, int | float) and isinstance(current, int | float):
             self.view.sample(float(voltage), float(current))
