@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from freev2g.cli.common import CliError
+from freev2g.config import ConfigError, load_config, validate_config
+from freev2g.config.car_schema import CarSettings
 from freev2g.emulator.deadlines import Timing
 from freev2g.emulator.faults import FrameFaults
 from freev2g.emulator.peers.car import CarConfig, SessionPoint
@@ -62,20 +64,23 @@ def register(commands: Any) -> None:
     run.add_argument("--pcap", metavar="FILE", help="capture the HCI traffic (x-evse/x-ev with two modules)")
     run.add_argument("-v", "--verbose", action="count", default=0, help="log to stderr (-vv debug)")
     car = parser.add_argument_group("simulated car (--role evse)")
+    car.add_argument("--car-config", "--ev-config", metavar="FILE",
+                     help="the car's settings, JSON or TOML, keys as these flags (flags win)")
     car.add_argument("--protocol", action="append", choices=tuple(PROTOCOLS),
                      help="protocols the car offers, first preferred (repeat; default iso2 then din)")
-    car.add_argument("--mode", choices=tuple(MODES), default="dc", help="AC or DC charging (default dc)")
-    car.add_argument("--soc", type=float, default=20.0, help="state of charge at plug-in, %% (default 20)")
-    car.add_argument("--target-soc", type=float, default=80.0, help="stop charging here, %% (default 80)")
-    car.add_argument("--capacity", type=float, default=50.0, metavar="KWH", help="battery size (default 50)")
+    car.add_argument("--mode", choices=tuple(MODES), help="AC or DC charging (default dc)")
+    car.add_argument("--soc", type=float, help="state of charge at plug-in, %% (default 20)")
+    car.add_argument("--target-soc", type=float, help="stop charging here, %% (default 80)")
+    car.add_argument("--capacity", type=float, metavar="KWH", help="battery size (default 50)")
     car.add_argument("--charge-time", type=float, metavar="S", help="stop charging after S seconds anyway")
-    car.add_argument("--plug-in-delay", type=float, default=1.0, metavar="S", help="default 1 s")
+    car.add_argument("--plug-in-delay", type=float, metavar="S", help="default 1 s")
     faults = parser.add_argument_group("fault injection")
     faults.add_argument("--fault", action="append", default=[], metavar="KIND=P",
                         help="drop=P, corrupt=P, duplicate=P or delay=P[:S] on every frame (repeat)")
     faults.add_argument("--fault-seed", type=int, default=0, help="seed of the fault generator")
     faults.add_argument("--unplug-at", choices=tuple(POINTS), help="the car pulls the plug at this point")
     faults.add_argument("--silent-at", choices=tuple(POINTS), help="the car stops answering at this point")
+
     faults.add_argument("--restart-after", type=float, metavar="S",
                         help="the module restarts S seconds into each session")
     charger = parser.add_argument_group("simulated charger (--role ev)")
@@ -90,13 +95,7 @@ def options_from(args: argparse.Namespace) -> EmulateOptions:
         modules = _placements(args)
         timing = Timing.parse(args.timing)
         frame_faults = FrameFaults.parse(args.fault, seed=args.fault_seed)
-        car = CarConfig(
-            protocols=tuple(PROTOCOLS[name] for name in (args.protocol or ("iso2", "din"))),
-            energy_transfer_mode=MODES[args.mode],
-            battery=BatteryConfig(capacity_wh=args.capacity * 1000, initial_soc=args.soc,
-                                  target_soc=args.target_soc),
-            charge_time=args.charge_time, plug_in_delay=args.plug_in_delay,
-            unplug_at=POINTS.get(args.unplug_at or ""), silent_at=POINTS.get(args.silent_at or ""))
+        car = car_config(args)
         charger = ChargerConfig(evse=EvseSettings(authorize=not args.no_authorize))
         if args.max_power != 50_000.0:
             charger = dataclasses.replace(
@@ -110,6 +109,28 @@ def options_from(args: argparse.Namespace) -> EmulateOptions:
     return EmulateOptions(modules, car=car, charger=charger, sessions=args.sessions, timing=timing,
                           faults=frame_faults, pcap=args.pcap, host_mac=args.host_mac,
                           restart_after=args.restart_after, report=args.report)
+
+
+CAR_FLAGS = ("protocol", "mode", "soc", "target_soc", "capacity", "charge_time", "plug_in_delay",
+             "unplug_at", "silent_at")
+
+
+def car_config(args: argparse.Namespace) -> CarConfig:
+    """The car from ``--car-config`` (if any) with the flags given on the command line over it."""
+    try:
+        settings = load_config(args.car_config, CarSettings) if args.car_config else CarSettings()
+        given = {name: getattr(args, name) for name in CAR_FLAGS if getattr(args, name) is not None}
+        settings = validate_config(args.car_config or "command line", {**settings.model_dump(), **given},
+                                   CarSettings)
+    except ConfigError as exc:
+        raise CliError(str(exc)) from None
+    return CarConfig(
+        protocols=tuple(PROTOCOLS[name] for name in settings.protocol),
+        energy_transfer_mode=MODES[settings.mode], ac_phases=3 if settings.mode == "ac" else 1,
+        battery=BatteryConfig(capacity_wh=settings.capacity * 1000, initial_soc=settings.soc,
+                              target_soc=settings.target_soc),
+        charge_time=settings.charge_time, plug_in_delay=settings.plug_in_delay,
+        unplug_at=POINTS.get(settings.unplug_at or ""), silent_at=POINTS.get(settings.silent_at or ""))
 
 
 def _placements(args: argparse.Namespace) -> tuple[ModulePlacement, ...]:

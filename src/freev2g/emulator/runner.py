@@ -191,5 +191,5 @@ def format_report(report: dict[str, Any]) -> list[str]:
 def default_firmware(role: Role, firmware: str | None) -> str:
     chosen = firmware or DEFAULT[role]
     if profile(chosen).role is not role:
-        raise ValueError(f"firmware {chosen} is an {profile(chosen).role.value} firmware, not {role.value}")
+        raise ValueError(f"firmware {chosen} is an {profile(chosen).role.name} firmware, not {role.name}")
     return chosen
