@@ -50,10 +50,7 @@ async def test_tshark_reads_a_whole_demo_session(tmp_path: Path, generation: str
                                                  ev_firmware: str) -> None:
     capture = tmp_path / f"demo-{generation}.pcap"
     await record_session(capture, evse_firmware, ev_firmware)
-    # Known finding: the EV application sends v1's V2G Stop (0x27 0x43) to the v2 EV firmware too,
-    # which answers 0x02 Sub-ID unknown; no v2 declaration exists for it, so both show it raw.
-    undeclared_ok = frozenset({(0x27, 0x43)}) if generation == "v2" else frozenset()
-    count = await asyncio.to_thread(check_capture, capture, generation, undeclared_ok=undeclared_ok)
+    count = await asyncio.to_thread(check_capture, capture, generation)
     assert count > 100  # start-up, SLAC, the V2G session with its charge loop, and the end
 
 
@@ -63,7 +60,5 @@ def test_tshark_reads_the_capture_of_freev2g_demo(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-m", "freev2g", "demo", "--speed", "400", "--pcap", str(capture)],
                           capture_output=True, text=True, check=False, timeout=300)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr
-    # The same known finding as above: the EV application's V2G Stop (0x27 0x43) is not a v2 message.
-    count = check_capture(capture, "v2", module_macs=("00:01:01:63:77:33", "00:01:01:63:77:31"),
-                          undeclared_ok=frozenset({(0x27, 0x43)}))
+    count = check_capture(capture, "v2", module_macs=("00:01:01:63:77:33", "00:01:01:63:77:31"))
     assert count > 100
