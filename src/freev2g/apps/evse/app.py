@@ -30,6 +30,7 @@ from freev2g.hci.catalog.netconf import OnOff, SetPortMirrorState
 from freev2g.hci.catalog.slac import StopSlac
 from freev2g.hci.modules import Generation
 from freev2g.models.charger import PowerStage
+from freev2g.sessionlog import events as session_events
 
 log = logging.getLogger("freev2g.apps.evse")
 
@@ -140,6 +141,7 @@ async def _sessions(ctx: EvseContext, result: EvseRunResult, running: set[str]) 
                 await common.quietly(wb, StopSlac(), (common.SLAC_WRONG_STATE,))
                 running.difference_update(("slac", "v2g"))
         log.info("session %d: %s", len(result.sessions), summary.to_json())
+        session_events.session_end(**summary.to_json())
         if not summary.completed and summary.end == "no EV connected":
             break
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from freev2g.config.evse_schema import ChargerSettings, ScheduleSettings
 from freev2g.models.charger import ChargerLimits, IsolationVerdict, PowerStage, RampRates, SimulatedCharger
+from freev2g.sessionlog import events as session_events
 
 
 def simulated_charger(settings: ChargerSettings) -> SimulatedCharger:
@@ -115,6 +116,7 @@ class ChargerDriver:
         self._apply_schedule(now)
         voltage, current = self.stage.present(now)
         self.delivery.sample(now, voltage * current * self.phases)
+        session_events.charger(voltage, current, voltage * current * self.phases)
         return voltage, current
 
     def limits_achieved(self) -> tuple[bool, bool, bool]:

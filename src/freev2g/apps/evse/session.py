@@ -20,6 +20,7 @@ from freev2g.hci.catalog.v2g_types import IsolationLevel
 from freev2g.hci.message import Command
 from freev2g.hci.modules import ModuleId
 from freev2g.models.charger import IsolationVerdict
+from freev2g.sessionlog import events as session_events
 
 log = logging.getLogger("freev2g.apps.evse")
 
@@ -214,4 +215,5 @@ class SessionBase:
         self.summary.protocol = protocol_name
         self.summary.session_id = session_id.hex()
         self.summary.evcc_id = evcc_id.hex()
+        session_events.session_start(protocol_name, session_id=session_id.hex(), evcc_id=evcc_id.hex())
         self.summary.end = "in session"
