@@ -102,9 +102,6 @@ def park_connectors(source: str, data: Mapping[str, Any],
     entries = data.get(CONNECTORS_KEY)
     if not isinstance(entries, list) or not entries:
         raise ConfigError(source, "must be a non-empty list of connector tables", CONNECTORS_KEY)
-    defaults = {key: value for key, value in data.items() if key != CONNECTORS_KEY}
-    validate_config(source, merged(defaults, overrides or {}), EvseSettings)  # top-level errors first
-    connectors: list[Connector] = []
     for index, entry in enumerate(entries):
         where = f"{CONNECTORS_KEY}[{index}]"
         if not isinstance(entry, Mapping):
@@ -112,6 +109,13 @@ def park_connectors(source: str, data: Mapping[str, Any],
         name = entry.get(NAME_KEY)
         if not isinstance(name, str) or not name.strip():
             raise ConfigError(source, "missing required key (a non-empty text)", f"{where}.{NAME_KEY}")
+    defaults = {key: value for key, value in data.items() if key != CONNECTORS_KEY}
+    validate_config(source, merged(defaults, overrides or {}), EvseSettings)  # top-level errors first
+    validate_config(source, data, EvseSettings)  # the connectors' own keys (ConnectorSettings)
+    connectors: list[Connector] = []
+    for index, entry in enumerate(entries):
+        where = f"{CONNECTORS_KEY}[{index}]"
+        name = str(entry[NAME_KEY])
         own = {key: value for key, value in entry.items() if key != NAME_KEY}
         try:
             settings = validate_config(source, merged(merged(defaults, own), overrides or {}), EvseSettings)

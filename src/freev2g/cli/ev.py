@@ -21,6 +21,7 @@ from typing import Any
 from freev2g.apps.common import DEFAULT_MAC, AppError, Interrupts, LinkOptions, Role, open_link
 from freev2g.apps.console import Console
 from freev2g.apps.ev import EvSettings, run_ev
+from freev2g.cli import dashboard as cli_dashboard
 from freev2g.cli.common import CliError, generation
 from freev2g.client import ClientError
 from freev2g.config import ConfigError, read_config_data
@@ -52,6 +53,7 @@ def register(commands: Any) -> None:
     parser.add_argument("--sessions", type=_sessions, metavar="N|forever",
                         help="number of sessions (default 1, or the file's session.sessions)")
     parser.add_argument("--pcap", metavar="FILE", help="capture the HCI traffic to a pcap file")
+    cli_dashboard.add_argument(parser)
     parser.add_argument("-v", "--verbose", action="count", default=0,
                         help="diagnostics on stderr (-vv: debug)")
     parser.set_defaults(run=run)
@@ -98,6 +100,7 @@ def settings_from(args: argparse.Namespace) -> EvSettings:
 
 def run(args: argparse.Namespace) -> int:
     _logging(args.verbose)
+    cli_dashboard.check(args)
     try:
         settings = settings_from(args)
         link = open_link(LinkOptions(
@@ -108,6 +111,8 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(str(exc)) from None
     except AppError as exc:
         raise CliError(str(exc), exc.status) from None
+    if args.dashboard:
+        return cli_dashboard.run_ev(main, link, settings)
     return asyncio.run(main(link, settings, Console()))
 
 

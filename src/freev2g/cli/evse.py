@@ -21,6 +21,8 @@ from freev2g.apps.common import AppError, Interrupts, LinkOptions, open_link
 from freev2g.apps.console import Console
 from freev2g.apps.evse import run_evse
 from freev2g.apps.evse.authorization import AllowList
+from freev2g.cli import dashboard as cli_dashboard
+from freev2g.cli import park as park_cli
 from freev2g.cli.common import CliError, generation
 from freev2g.client import ClientError
 from freev2g.config import ConfigError, load_config, validate_config
@@ -53,6 +55,7 @@ def register(commands: Any) -> None:
     parser.add_argument("--authorize", metavar="MODE",
                         help="prompt (default), always, never or allowlist:FILE (EVCC IDs or EMAIDs)")
     parser.add_argument("--pcap", metavar="FILE", help="capture the HCI traffic to a pcap file")
+    cli_dashboard.add_argument(parser)
     parser.add_argument("-v", "--verbose", action="count", default=0,
                         help="diagnostics on stderr (-vv: debug)")
     parser.set_defaults(run=run)
@@ -89,6 +92,9 @@ def _sessions(text: str | None) -> int | str | None:
 
 def run(args: argparse.Namespace) -> int:
     _logging(args.verbose)
+    cli_dashboard.check(args)
+    if args.config is not None and park_cli.is_park_file(args.config):  # connectors: one run each
+        return park_cli.run(args, _sessions(args.sessions))
     try:
         settings, source = settings_from(args)
         link = open_link(LinkOptions(
@@ -101,6 +107,9 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(str(exc), exc.status) from None
     forced = None if args.generation == "auto" else generation(args.generation)
     iface = settings.interface if args.transport == "eth" else args.spi_device
+    if args.dashboard:
+        return cli_dashboard.run_evse(main, link, settings, generation=forced, iface=iface,
+                                      portmirror=args.portmirror, source=source)
     return asyncio.run(main(link, settings, Console(), generation=forced, iface=iface,
                             portmirror=args.portmirror, source=source))
 

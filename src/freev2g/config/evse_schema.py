@@ -12,7 +12,8 @@ Every value the seed hard-coded is a key here, with the seed's value as the defa
 * ``schedules``: 1-3 tuples of (start, interval, max power) entries; the module's "max entries"
   trims them when they are sent (p142, p147);
 * ``authorization``: ``prompt``, ``always``, ``never`` or ``allowlist:FILE``;
-* ``sessions``: a number or ``forever``; ``timeouts``: how long the host waits.
+* ``sessions``: a number or ``forever``; ``timeouts``: how long the host waits;
+* ``connectors``: a park, one process for several modules (:class:`ConnectorSettings`).
 
 The default schedule reproduces the seed README's line ``Set the schedule: [(0, 65535, 25000),
 (1, 65535, 25000)]`` with "Max entries: 2": 48 h at 25 kW in 65535 s entries (the 2021 code).
@@ -21,7 +22,7 @@ The default schedule reproduces the seed README's line ``Set the schedule: [(0, 
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
@@ -176,6 +177,31 @@ class TimeoutSettings(Section):
     authorization_prompt: Seconds | None = None  # operator's time at most; None: the module's deadline - 1 s
 
 
+class ConnectorSettings(Section):
+    """One connector of a park (``freev2g evse -c park.toml``, issue 6 item 7): its name and what
+    differs from the top-level settings. Tables override key by key; the merged settings are
+    validated as a whole by :func:`freev2g.apps.park.park_connectors`, which names the connector
+    in every error."""
+
+    name: str = Field(min_length=1, max_length=64)
+    mac: MacAddress | None = None
+    interface: str | None = None
+    evse_id: dict[str, Any] | None = None
+    protocols: list[Any] | None = None
+    payment_options: list[Any] | None = None
+    energy_transfer_modes: list[Any] | None = None
+    sdp: dict[str, Any] | None = None
+    charger: dict[str, Any] | None = None
+    schedules: list[Any] | None = None
+    authorization: str | None = None
+    sessions: int | str | None = None
+    timeouts: dict[str, Any] | None = None
+
+    def overrides(self) -> dict[str, Any]:
+        """The keys the connector sets, as written."""
+        return self.model_dump(exclude={"name"}, exclude_unset=True)
+
+
 class EvseSettings(Section):
     """The whole file. Unknown keys are errors (the loader names the key and the allowed ones)."""
 
@@ -192,6 +218,7 @@ class EvseSettings(Section):
     authorization: Annotated[str, AfterValidator(_authorization)] = "prompt"
     sessions: Annotated[int | str, AfterValidator(_sessions)] = 1
     timeouts: TimeoutSettings = Field(default_factory=TimeoutSettings)
+    connectors: list[ConnectorSettings] = Field(default_factory=list)  # a park: one entry per connector
 
     @model_validator(mode="after")
     def _consistent(self) -> EvseSettings:
