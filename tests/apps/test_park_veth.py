@@ -78,16 +78,19 @@ def park_config(tmp_path: Path, *, with_missing_interface: bool) -> Path:
 @pytest.mark.parametrize("with_missing_interface", [False, True])
 def test_one_process_drives_two_emulated_modules(park_cables: tuple[str, str], tmp_path: Path,
                                                  with_missing_interface: bool) -> None:
+    """With the missing interface, also ``--dashboard``: its plain lines (the output is a pipe)
+    follow each connector through its session."""
     host_ns, module_ns = park_cables
     config = park_config(tmp_path, with_missing_interface=with_missing_interface)
     with emulated_modules(module_ns, tmp_path) as emulators:
         result = subprocess.run(["ip", "netns", "exec", host_ns, sys.executable, "-m", "freev2g", "evse",
-                                 "-c", str(config)], capture_output=True, text=True, check=False, timeout=120)
+                                 "-c", str(config), *(["--dashboard"] if with_missing_interface else [])], capture_output=True, text=True, check=False, timeout=120)
         finished = [finish(process) for process in emulators]
     lines = result.stdout.splitlines()
     assert result.returncode == (1 if with_missing_interface else 0), result.stdout[-4000:] + result.stderr
     for name in MODULES:
-        own = [line.removeprefix(f"[{name}] ") for line in lines if line.startswith(f"[{name}] ")]
+        own = [line.removeprefix(f"[{name}] ") for line in lines
+               if line.startswith(f"[{name}] ") and not line.endswith(" kWh")]  # not the dashboard's
         assert "SLAC matching successful" in own and '"Session stopped" received' in own, own
         assert own[-3:] == ["EVSE loop finished", "Goodbye!", "ok, 1/1 sessions completed"]  # then the summary
     for status, emulated, _ in finished:
@@ -96,5 +99,7 @@ def test_one_process_drives_two_emulated_modules(park_cables: tuple[str, str], t
         bay3 = [line for line in lines if line.startswith("[bay-3] ")]
         assert any(line.startswith("[bay-3] Error: ") for line in bay3), bay3
         assert lines[-1] == "park: 2 of 3 connectors succeeded"
+        for name in MODULES:
+            assert any(line.startswith(f"[{name}] charging: ") and " kW" in line for line in lines), name
     else:
         assert lines[-1] == "park: 2 of 2 connectors succeeded"
