@@ -141,3 +141,19 @@ def test_the_commands_log_report_and_plot_a_demo(tmp_path: Path) -> None:
     bad = subprocess.run([*command, "demo", "--log", str(tmp_path / "no" / "such" / "dir.jsonl")],
                          capture_output=True, text=True, timeout=60, check=False)
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "--log" in bad.stderr
+
+
+def test_the_applications_log_their_samples_states_and_sessions(run: Run) -> None:
+    charger = run.log.of_type("charger", role="evse")
+    battery = run.log.of_type("battery", role="ev")
+    assert len(charger) > 10 and len(battery) > 5
+    peak = max(r["power"] for r in charger)
+    assert peak == pytest.approx(run.summary.evse.sessions[0].peak_power_w, rel=1e-3)
+    assert all(r["power"] == pytest.approx(r["voltage"] * r["current"], abs=0.5) for r in charger)  # each rounded
+    socs = [r["soc"] for r in battery]
+    assert socs == sorted(socs) and run.summary.ev.soc_from <= socs[0] and socs[-1] <= run.summary.ev.soc_to
+    states = [r["state"] for r in run.log.of_type("state", role="ev")]
+    assert states[:3] == ["cable check", "pre charge", "charging ready"] and states[-1] == "ended"
+    for role in ("evse", "ev"):
+        assert _one(run.log, "session_start", role)["protocol"] == "ISO 15118-2"
+        assert len(run.log.of_type("session_end", role=role)) == 1  # by the application, not again by the demo

@@ -3,11 +3,13 @@ protocols alike, so that a report compares them)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from freev2g.apps.ev.summary import SessionSummary as EvSessionSummary
-from freev2g.apps.evse.report import SessionSummary as EvseSessionSummary
 from freev2g.hci.catalog.v2g_types import Protocol
+
+if TYPE_CHECKING:  # the applications import this module: no import of theirs at run time
+    from freev2g.apps.ev.summary import SessionSummary as EvSessionSummary
+    from freev2g.apps.evse.report import SessionSummary as EvseSessionSummary
 
 # The names the EVSE application gives the protocols, so that both roles' records agree.
 PROTOCOL_NAMES = {Protocol.DIN_70121: "DIN 70121", Protocol.ISO_15118_2: "ISO 15118-2"}

@@ -41,6 +41,8 @@ from freev2g.config.ev_schema import EvConfig
 from freev2g.hci.catalog import cp, netconf, slac
 from freev2g.hci.catalog.cp import ControlPilotState
 from freev2g.hci.modules import Generation
+from freev2g.sessionlog import events as session_events
+from freev2g.sessionlog.records import ev_session_end
 
 log = logging.getLogger("freev2g.apps.ev")
 
@@ -139,6 +141,7 @@ async def run_ev(link: Link, settings: EvSettings, console: Console) -> EvRunRes
                 log.info("no session on the old link (%s): CP and SLAC again", summary.reason.value)
                 summary = await _one_session(wb, settings, console, clocks, number, False)
             result.sessions.append(summary)
+            session_events.session_end(**ev_session_end(summary))
             if not summary.reason.normal:
                 result.error = f"session {number}: {summary.reason.value}" + (
                     f" ({summary.detail})" if summary.detail else "")

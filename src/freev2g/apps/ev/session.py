@@ -32,6 +32,8 @@ from freev2g.hci.catalog.cp import ResistorLevel
 from freev2g.hci.catalog.v2g_types import EnergyTransferMode, EvseStatus, PaymentMethod, Protocol, V2gMode
 from freev2g.hci.message import Command, Message
 from freev2g.models.battery import Battery
+from freev2g.sessionlog import events as session_events
+from freev2g.sessionlog.records import PROTOCOL_NAMES
 
 log = logging.getLogger("freev2g.apps.ev")
 
@@ -142,6 +144,7 @@ class EvSession:
         log.debug("phase %s -> %s", self.phase.value, phase.value)
         self.phase = phase
         self._phase_since = self.clocks.now()
+        session_events.state(phase.value)
 
     def _end_reason(self, reason: EndReason, detail: str = "") -> None:
         """The first reason to end charging wins; later ones (the EVSE stopping because we did) not."""
@@ -163,6 +166,8 @@ class EvSession:
                 self._print(lines.session_started(message, self.config.ev.energy_transfer_mode))
                 mode = EnergyTransferMode(message.energy_transfer_mode)
                 self.summary.protocol = Protocol(message.protocol)
+                session_events.session_start(PROTOCOL_NAMES.get(self.summary.protocol),
+                                             energy_transfer_mode=mode.name)
                 self.summary.energy_transfer_mode = mode
                 self.dc = mode.is_dc
                 self.phases = 3 if mode is EnergyTransferMode.AC_THREE_PHASE else 1
@@ -225,6 +230,7 @@ class EvSession:
         self.evse.update_dc(message)
         if self.charging:
             self.battery.deliver(self.evse.present_voltage, self.evse.present_current, self.clocks.physical())
+            session_events.battery(self.battery.soc, self.evse.present_voltage, self.evse.present_current)
         status = EvseStatus(message.evse_status)
         if status in EVSE_STOPS:
             await self._stop(EndReason.EVSE_STOPPED, f"EVSE status {status.name.lower()}")
@@ -285,6 +291,7 @@ class EvSession:
     async def _tick(self) -> None:
         """One battery time step while charging: the block, then the new request."""
         request = await self._update()
+        session_events.battery(self.battery.soc, self.evse.present_voltage, self.evse.present_current)
         if self.print_battery:
             voltage = self.evse.present_voltage if self.dc else (self.evse.nominal_voltage or 0.0)
             current = self.evse.present_current if self.dc else self._ac_current
