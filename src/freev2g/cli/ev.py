@@ -26,6 +26,7 @@ from freev2g.cli.common import CliError, generation
 from freev2g.client import ClientError
 from freev2g.config import ConfigError, read_config_data
 from freev2g.config.ev_schema import DEFAULT_FILE, EvConfig, load_ev_config
+from freev2g.sessionlog.attach import add_log_argument, attach
 from freev2g.transport import TransportError
 
 
@@ -53,6 +54,7 @@ def register(commands: Any) -> None:
     parser.add_argument("--sessions", type=_sessions, metavar="N|forever",
                         help="number of sessions (default 1, or the file's session.sessions)")
     parser.add_argument("--pcap", metavar="FILE", help="capture the HCI traffic to a pcap file")
+    add_log_argument(parser)
     cli_dashboard.add_argument(parser)
     parser.add_argument("-v", "--verbose", action="count", default=0,
                         help="diagnostics on stderr (-vv: debug)")
@@ -111,6 +113,7 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(str(exc)) from None
     except AppError as exc:
         raise CliError(str(exc), exc.status) from None
+    link = attach(args.log, "ev", link)
     if args.dashboard:
         return cli_dashboard.run_ev(main, link, settings)
     return asyncio.run(main(link, settings, Console()))

@@ -27,6 +27,7 @@ from freev2g.cli.common import CliError, generation
 from freev2g.client import ClientError
 from freev2g.config import ConfigError, load_config, validate_config
 from freev2g.config.evse_schema import DEFAULT_EVSE_MAC, DEFAULT_FILE, EvseSettings
+from freev2g.sessionlog.attach import add_log_argument, attach
 
 
 def register(commands: Any) -> None:
@@ -55,6 +56,7 @@ def register(commands: Any) -> None:
     parser.add_argument("--authorize", metavar="MODE",
                         help="prompt (default), always, never or allowlist:FILE (EVCC IDs or EMAIDs)")
     parser.add_argument("--pcap", metavar="FILE", help="capture the HCI traffic to a pcap file")
+    add_log_argument(parser)
     cli_dashboard.add_argument(parser)
     parser.add_argument("-v", "--verbose", action="count", default=0,
                         help="diagnostics on stderr (-vv: debug)")
@@ -107,6 +109,7 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(str(exc), exc.status) from None
     forced = None if args.generation == "auto" else generation(args.generation)
     iface = settings.interface if args.transport == "eth" else args.spi_device
+    link = attach(args.log, "evse", link)
     if args.dashboard:
         return cli_dashboard.run_evse(main, link, settings, generation=forced, iface=iface,
                                       portmirror=args.portmirror, source=source)

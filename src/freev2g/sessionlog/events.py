@@ -41,6 +41,12 @@ def recording(role_log: RoleLog | None) -> Iterator[RoleLog | None]:
         _current.reset(token)
 
 
+def bind(role_log: RoleLog | None) -> None:
+    """From now on, in this context and the tasks created from it, events go to ``role_log``: for
+    a command that runs one application in ``asyncio.run`` (which copies this context)."""
+    _current.set(role_log)
+
+
 def active() -> bool:
     return _current.get() is not None
 

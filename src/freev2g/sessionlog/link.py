@@ -50,10 +50,13 @@ def frame_record(frame: Frame, direction: Direction, generation: Generation) -> 
 class LoggedLink:
     """A :class:`~freev2g.client.whitebeet.Link` that logs each frame it carries to ``role_log``.
 
-    Anything else asked of it (``no_reply_hint``, a MAC) is the wrapped link's."""
+    Anything else asked of it (``no_reply_hint``, a MAC) is the wrapped link's. ``on_close`` runs
+    after the wrapped link closed (a command closes its log there)."""
 
-    def __init__(self, link: Link, role_log: RoleLog, *, generation: Generation | None = None) -> None:
+    def __init__(self, link: Link, role_log: RoleLog, *, generation: Generation | None = None,
+                 on_close: Callable[[], None] | None = None) -> None:
         self.inner = link
+        self._on_close = on_close
         self.role_log = role_log
         self.generation = generation or Generation.V2
         self._fixed = generation is not None
@@ -78,7 +81,11 @@ class LoggedLink:
         await self.inner.send(data)
 
     async def close(self) -> None:
-        await self.inner.close()
+        try:
+            await self.inner.close()
+        finally:
+            if self._on_close is not None:
+                self._on_close()
 
     def _observe(self, direction: Direction, data: bytes) -> None:
         # The log must never break the link: a fault here is logged and the bytes go on.
