@@ -40,7 +40,7 @@ def plot(log: SessionLogContents, output: str | Path, *, title: str | None = Non
     plt = _pyplot()
     panels = (("charger", "voltage", "voltage (V)"), ("charger", "current", "current (A)"),
               ("charger", "power", "power (kW)"), ("battery", "soc", "SOC (%)"))
-    figure, axes = plt.subplots(len(panels), 1, sharex=True, figsize=(10, 9), constrained_layout=True)
+    figure, axes = plt.subplots(len(panels), 1, sharex=True, figsize=(10, 9), layout="constrained")
     drawn = 0
     spans = phases(log)
     for axis, (record_type, key, label) in zip(axes, panels, strict=True):
@@ -50,7 +50,14 @@ def plot(log: SessionLogContents, output: str | Path, *, title: str | None = Non
         if times:
             axis.plot(times, values, linewidth=1.2, color="#1f3b73")
             drawn += len(times)
-        else:
+        if key == "soc":  # the SOC the EV application reported at each session's end
+            ends = [(float(r["t"]), float(r["soc_to"])) for r in log.of_type("session_end")
+                    if r.get("soc_to") is not None]
+            if ends:
+                axis.plot(*zip(*ends, strict=True), marker="o", linestyle="none", color="#1f3b73",
+                          label="SOC at the session's end")
+                axis.legend(loc="lower right", fontsize="small")
+        if not times:
             axis.text(0.5, 0.5, f"no {record_type} samples in the log", transform=axis.transAxes,
                       ha="center", va="center", color="grey")
         for span in spans:
@@ -58,7 +65,9 @@ def plot(log: SessionLogContents, output: str | Path, *, title: str | None = Non
                          label=span.name)
         axis.set_ylabel(label)
         axis.grid(True, alpha=0.3)
-    axes[0].legend(loc="upper left", fontsize="small", ncol=len(spans) or 1)
+    if spans:
+        handles, labels = axes[0].get_legend_handles_labels()
+        figure.legend(handles, labels, loc="outside lower center", ncol=len(spans), fontsize="small")
     axes[-1].set_xlabel("time since the log started (s)")
     figure.suptitle(title or Path(log.path).name)
     figure.savefig(str(output), dpi=100)
