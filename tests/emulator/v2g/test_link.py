@@ -26,6 +26,15 @@ class Rig:
     def connect(self) -> None:
         self.network.connect(self.connected.append)
 
+    def open_connection(self) -> tuple[LinkEnd, LinkEnd]:
+        """Listen, connect and let SDP and TCP happen: the EVCC's end and the SECC's end."""
+        self.listen()
+        self.connect()
+        self.clock.advance(0.05)
+        evcc = self.connected[0]
+        assert evcc is not None
+        return evcc, self.accepted[0]
+
 
 def test_connect_without_listener_gives_none_after_the_sdp_timeout() -> None:
     rig = Rig()
@@ -46,11 +55,8 @@ def test_connect_fails_while_the_plc_link_is_down() -> None:
 
 def test_messages_arrive_after_the_latency_in_order() -> None:
     rig = Rig()
-    rig.listen()
-    rig.connect()
-    rig.clock.advance(0.05)
-    evcc, secc = rig.connected[0], rig.accepted[0]
-    assert evcc is not None and evcc.open and secc.open
+    evcc, secc = rig.open_connection()
+    assert evcc.open and secc.open
     got: list[m.V2gMessage] = []
     secc.on_message = got.append
     evcc.send(m.ServiceDiscoveryReq())
@@ -63,11 +69,7 @@ def test_messages_arrive_after_the_latency_in_order() -> None:
 
 def test_close_reaches_the_peer_and_counts_one_closed_connection() -> None:
     rig = Rig()
-    rig.listen()
-    rig.connect()
-    rig.clock.advance(0.05)
-    evcc, secc = rig.connected[0], rig.accepted[0]
-    assert evcc is not None
+    evcc, secc = rig.open_connection()
     peer_closed: list[bool] = []
     secc.on_close = lambda: peer_closed.append(True)
     evcc.close()
@@ -82,11 +84,7 @@ def test_close_reaches_the_peer_and_counts_one_closed_connection() -> None:
 
 def test_link_loss_closes_both_ends_after_what_was_on_its_way() -> None:
     rig = Rig()
-    rig.listen()
-    rig.connect()
-    rig.clock.advance(0.05)
-    evcc, secc = rig.connected[0], rig.accepted[0]
-    assert evcc is not None
+    evcc, secc = rig.open_connection()
     events: list[str] = []
     evcc.on_close = lambda: events.append("evcc closed")
     secc.on_close = lambda: events.append("secc closed")
@@ -102,11 +100,7 @@ def test_link_loss_closes_both_ends_after_what_was_on_its_way() -> None:
 
 def test_close_arrives_after_the_last_message_sent_before_it() -> None:
     rig = Rig()
-    rig.listen()
-    rig.connect()
-    rig.clock.advance(0.05)
-    evcc, secc = rig.connected[0], rig.accepted[0]
-    assert evcc is not None
+    evcc, secc = rig.open_connection()
     events: list[str] = []
     evcc.on_message = lambda message: events.append(message.name)
     evcc.on_close = lambda: events.append("closed")
@@ -119,11 +113,7 @@ def test_close_arrives_after_the_last_message_sent_before_it() -> None:
 
 def test_filter_drops_duplicates_and_delays() -> None:
     rig = Rig()
-    rig.listen()
-    rig.connect()
-    rig.clock.advance(0.05)
-    evcc, secc = rig.connected[0], rig.accepted[0]
-    assert evcc is not None
+    evcc, secc = rig.open_connection()
     got: list[m.V2gMessage] = []
     secc.on_message = got.append
     rig.network.filter = lambda message: ([], 0.0) if isinstance(message, m.AuthorizationReq) else (
