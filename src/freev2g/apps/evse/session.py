@@ -189,6 +189,15 @@ class SessionBase:
                 return IsolationVerdict.FAULT
             await asyncio.sleep(min(ISOLATION_POLL, max(0.0, deadline - self.now())))
 
+    async def cable_isolated(self, timeout_ms: int) -> bool:
+        """The cable check's verdict within 80 % of the module's ``timeout_ms``; a failure is
+        printed."""
+        verdict = await self.isolation_verdict(max(0.0, timeout_ms / 1000 * 0.8))
+        ok = verdict in (IsolationVerdict.VALID, IsolationVerdict.WARNING, IsolationVerdict.NO_IMD)
+        if not ok:
+            self.say(f"Isolation test failed: {verdict.value}")
+        return ok
+
     @property
     def isolation(self) -> IsolationLevel:
         verdict = self.ctx.driver.isolation

@@ -33,7 +33,6 @@ from freev2g.config.evse_schema import ScheduleSettings
 from freev2g.hci.catalog import v2g_common
 from freev2g.hci.catalog import v2g_evse_v1 as v1
 from freev2g.hci.catalog.v2g_types import EnergyTransferMode, PaymentMethod, ScheduleEntry, V2gMode
-from freev2g.models.charger import IsolationVerdict
 
 log = logging.getLogger("freev2g.apps.evse")
 
@@ -219,10 +218,7 @@ class V1Session(SessionBase):
         self._cable_check_running = True
 
         async def check() -> None:
-            verdict = await self.isolation_verdict(max(0.0, message.timeout / 1000 * 0.8))
-            ok = verdict in (IsolationVerdict.VALID, IsolationVerdict.WARNING, IsolationVerdict.NO_IMD)
-            if not ok:
-                self.say(f"Isolation test failed: {verdict.value}")
+            ok = await self.cable_isolated(message.timeout)
             code = v1.CableCheckCode.CABLE_CHECK_SUCCEEDED if ok else v1.CableCheckCode.CABLE_CHECK_FAILED
             await self.answer("Cable Check Status", received, message.timeout,
                               v1.SetCableCheckStatus(code=code))

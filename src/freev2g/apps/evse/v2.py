@@ -36,7 +36,6 @@ from freev2g.hci.catalog.v2g_types import (
     ScheduleEntry,
     V2gMode,
 )
-from freev2g.models.charger import IsolationVerdict
 
 log = logging.getLogger("freev2g.apps.evse")
 
@@ -255,10 +254,7 @@ class V2Session(SessionBase):
         self._cable_check_running = True
 
         async def check() -> None:
-            verdict = await self.isolation_verdict(max(0.0, message.timeout / 1000 * 0.8))
-            ok = verdict in (IsolationVerdict.VALID, IsolationVerdict.WARNING, IsolationVerdict.NO_IMD)
-            if not ok:
-                self.say(f"Isolation test failed: {verdict.value}")
+            ok = await self.cable_isolated(message.timeout)
             await self._push_once()  # the module takes the isolation level from the last 0x63
             code = v2.CableCheckResult.SUCCEEDED if ok else v2.CableCheckResult.FAILED
             await self.answer("Cable Check", received, message.timeout,
