@@ -13,7 +13,7 @@ import sys
 from typing import Any
 
 from freev2g.apps.common import DEFAULT_MAC, Role
-from freev2g.cli.common import CliError
+from freev2g.cli.common import CliError, add_transport_arguments
 from freev2g.doctor import DoctorOptions, exit_status, format_json, format_text, run_doctor
 from freev2g.hci.ethernet import parse_mac
 
@@ -27,14 +27,7 @@ def register(commands: Any) -> None:
     parser.add_argument("-i", "--interface", help="network interface to the module (e.g. eth0)")
     parser.add_argument("-m", "--mac", default=DEFAULT_MAC[Role.EVSE],
                         help=f"the module's Ethernet MAC address (default {DEFAULT_MAC[Role.EVSE]})")
-    parser.add_argument("--transport", choices=("eth", "spi"), default="eth",
-                        help="how the module is connected")
-    parser.add_argument("--spi-device", default="/dev/spidev0.0", help="SPI device (--transport spi)")
-    parser.add_argument("--gpiochip", default="/dev/gpiochip0", help="GPIO chip of the SPI handshake lines")
-    parser.add_argument("--rx-ready-line", type=int, default=22, help="GPIO line of the module's RX ready")
-    parser.add_argument("--tx-pending-line", type=int, default=27,
-                        help="GPIO line of the module's TX pending")
-    parser.add_argument("--spi-speed", type=int, default=8_000_000, metavar="HZ", help="SPI clock")
+    add_transport_arguments(parser)
     parser.add_argument("--pings", type=int, default=3, metavar="N", help="HCI pings to send (default 3)")
     parser.add_argument("--timeout", type=float, default=1.0, metavar="S",
                         help="seconds to wait for each answer (default 1)")

@@ -22,7 +22,7 @@ from freev2g.apps.common import DEFAULT_MAC, AppError, Interrupts, LinkOptions, 
 from freev2g.apps.console import Console
 from freev2g.apps.ev import EvSettings, run_ev
 from freev2g.cli import dashboard as cli_dashboard
-from freev2g.cli.common import CliError, generation
+from freev2g.cli.common import CliError, add_transport_arguments, generation
 from freev2g.client import ClientError
 from freev2g.config import ConfigError, read_config_data
 from freev2g.config.ev_schema import DEFAULT_FILE, EvConfig, load_ev_config
@@ -41,14 +41,7 @@ def register(commands: Any) -> None:
                         help=f"configuration file, JSON or TOML (-c alone: {DEFAULT_FILE})")
     parser.add_argument("-p", "--portmirror", action="store_true", default=None,
                         help="mirror the PLC traffic to the HCI port (for Wireshark)")
-    parser.add_argument("--transport", choices=("eth", "spi"), default="eth",
-                        help="how the module is connected")
-    parser.add_argument("--spi-device", default="/dev/spidev0.0", help="SPI device (--transport spi)")
-    parser.add_argument("--gpiochip", default="/dev/gpiochip0", help="GPIO chip of the SPI handshake lines")
-    parser.add_argument("--rx-ready-line", type=int, default=22, help="GPIO line of the module's RX ready")
-    parser.add_argument("--tx-pending-line", type=int, default=27,
-                        help="GPIO line of the module's TX pending")
-    parser.add_argument("--spi-speed", type=int, default=8_000_000, metavar="HZ", help="SPI clock")
+    add_transport_arguments(parser)
     parser.add_argument("--generation", choices=("auto", "v1", "v2"), default="auto",
                         help="HCI API generation (auto: from the firmware version)")
     parser.add_argument("--sessions", type=_sessions, metavar="N|forever",
