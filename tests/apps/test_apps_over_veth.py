@@ -72,7 +72,7 @@ def test_our_ev_against_the_emulated_ev_module_with_a_simulated_charger(
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr
     assert lines[-2:] == ["EV loop finished", "Goodbye!"]
     assert '"Session Stopped" received' in lines
-    assert status == 0 and "Session 1 ended" in emulated, emulated
+    assert status == 0 and "Session 1 ended: stopped" in emulated and " kWh" in emulated, emulated
 
 
 @pytest.fixture

@@ -116,10 +116,16 @@ class EmulatorRun:
 
     def _count_session(self) -> None:
         self.sessions_done += 1
-        car = self.station.car
+        car, charger = self.station.car, self.station.charger
         outcome = car.end if car is not None else None
+        if charger is not None and charger.sessions:
+            record = charger.sessions[-1]
+            outcome = record.end
+            energy = f", {record.energy_wh / 1000:.3f} kWh"
+        else:
+            energy = ""
         detail = f": {outcome.kind.value} {outcome.reason}".rstrip() if outcome is not None else ""
-        self.out(f"Session {self.sessions_done} ended{detail}")
+        self.out(f"Session {self.sessions_done} ended{detail}{energy}")
         if self.options.sessions is not None and self.sessions_done >= self.options.sessions:
             self.station.clock.call_later(LINGER, self.finished.set)
         elif car is not None:
