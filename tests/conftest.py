@@ -14,6 +14,14 @@ import pytest
 from freev2g.netns import VethPair, veth_pair
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Root tests share the kernel's network stack and measure real time over veth: with
+    ``-n N --dist loadgroup`` they run one after another in one worker, the rest in parallel."""
+    for item in items:
+        if item.get_closest_marker("root"):
+            item.add_marker(pytest.mark.xdist_group("netns"))
+
+
 def pytest_runtest_setup(item: pytest.Item) -> None:
     if item.get_closest_marker("root") and os.geteuid() != 0:
         pytest.skip("needs root: raw sockets and network namespaces")
